@@ -1,0 +1,483 @@
+"""TrialEnv: the trial machinery tasks are written with.
+
+A task subclasses :class:`TrialEnv`, sets ``observation_space``, ``action_space`` (named
+dimensions from :mod:`neuroplug.spaces`) and ``timing`` in ``__init__``, builds one trial in
+``_new_trial(**kwargs)`` with ``add_period`` / ``add_ob`` / ``set_groundtruth``, and judges
+one action in ``_step(action)``. The base class runs the trial loop: it advances time,
+starts the next trial when one ends, and calls the runtime hooks (see
+:mod:`neuroplug.hookspecs`) of the stack's layers and of process-wide plugins.
+
+Time convention: ``reset`` returns ``ob[0]`` of the first trial; ``step(a)`` judges ``a``
+against the ground truth of the step the agent just saw (``gt[t]``), then returns
+``ob[t + 1]`` -- or ``ob[0]`` of the next trial when this step ended the trial.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar
+
+import gymnasium as gym
+import numpy as np
+
+from neuroplug import timing as timing_lib
+from neuroplug.dispatch import HookTable, Step
+from neuroplug.errors import TimingError
+from neuroplug.spaces import dim_names
+
+
+class TimingDict(dict):
+    """A task's ``timing``: every value is validated when it is set (so at construction)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__()
+        self.normalized: dict[str, tuple[str, Any]] = {}
+        self.update(*args, **kwargs)
+
+    def __setitem__(self, period: str, spec: Any) -> None:
+        self.normalized[period] = timing_lib.normalize(period, spec)
+        super().__setitem__(period, spec)
+
+    def update(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        for period, spec in dict(*args, **kwargs).items():
+            self[period] = spec
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (TimingDict, (dict(self),))
+
+
+class TrialEnv(gym.Env):
+    """Base class of trial-based tasks (a ``gymnasium.Env``).
+
+    Args:
+        dt: duration of one step in ms; period durations are rounded to multiples of it.
+        r_tmax: reward added when a trial runs out of time without the task ending it.
+    """
+
+    metadata: ClassVar[dict[str, Any]] = {
+        "render_modes": [],
+        "paper_name": None,
+        "paper_link": None,
+        "tags": [],
+    }
+
+    def __init__(self, dt: float = 100, r_tmax: float = 0.0) -> None:
+        super().__init__()
+        if isinstance(dt, bool) or not isinstance(dt, (int, float, np.number)) or dt <= 0:
+            raise ValueError(f"dt must be a positive number of ms, got {dt!r}")
+        self.dt = dt
+        self.r_tmax = float(r_tmax)
+        self.rewards: dict[str, float] = {}
+        self._timing = TimingDict()
+        self.hooks = HookTable()
+        self._step_record = Step()
+        self._out_shape: tuple[int, ...] | None = None
+        self._out_dtype: Any = None
+        self._out_index: tuple[slice, ...] = ()
+        self.num_tr = 0
+        self.trial: dict[str, Any] | None = None
+        self.performance = 0
+        self._trial_reward_acc = 0.0
+        self._clear_trial()
+
+    # --- timing ---------------------------------------------------------------------
+
+    @property
+    def timing(self) -> TimingDict:
+        """Period name -> timing spec (see :mod:`neuroplug.timing`); validated on assignment."""
+        return self._timing
+
+    @timing.setter
+    def timing(self, value: Mapping[str, Any]) -> None:
+        self._timing = TimingDict(value)
+
+    @property
+    def rng(self) -> np.random.Generator:
+        """The env's random generator (gymnasium's ``np_random``), reseeded by ``reset(seed)``."""
+        return self.np_random
+
+    def sample_time(self, period: str) -> float | timing_lib.Until:
+        """Draw the duration of ``period`` from ``timing``, rounded to a multiple of ``dt``."""
+        try:
+            spec = self._timing.normalized[period]
+        except KeyError:
+            raise KeyError(
+                f"no timing for period {period!r}; timing has {sorted(self._timing)}"
+            ) from None
+        value = timing_lib.sample(spec, self.np_random)
+        if isinstance(value, timing_lib.Until):
+            return value
+        if spec[0] == "callable":
+            value = timing_lib.normalize(period, value)[1]  # a callable's result is checked
+        return timing_lib.round_to_dt(value, self.dt)
+
+    # --- periods --------------------------------------------------------------------
+
+    def _clear_trial(self) -> None:
+        self.t = 0
+        self.t_ind = 0
+        self.tmax = 0
+        self._tmax_ind = 0
+        self.periods: list[str] = []
+        self.start_t: dict[str, float] = {}
+        self.end_t: dict[str, float] = {}
+        self.start_ind: dict[str, int] = {}
+        self.end_ind: dict[str, int] = {}
+        self.ob: np.ndarray | None = None
+        self.gt: np.ndarray | None = None
+        self._gt_built = False
+
+    def add_period(
+        self,
+        period: str | list[str],
+        duration: float | list[float] | None = None,
+        before: str | None = None,
+        after: str | float | None = None,
+    ) -> None:
+        """Add one period (or a list, one after the other) to the trial being built.
+
+        ``duration`` defaults to a draw from ``timing``. A period starts ``after`` a named
+        period (or at a time in ms), or ends where the period ``before`` starts; by default
+        it follows the period added last.
+        """
+        if self.ob is not None or self._gt_built:
+            raise TimingError(
+                f"add_period({period!r}) called after observations or ground truth were "
+                f"built; add every period before add_ob / set_ob / set_groundtruth"
+            )
+        if isinstance(period, str):
+            self._add_one_period(period, duration, before, after)
+            return
+        periods = list(period)
+        if isinstance(duration, (list, tuple)):
+            if len(duration) != len(periods):
+                raise ValueError(
+                    f"add_period: {len(periods)} periods but {len(duration)} durations"
+                )
+            durations = list(duration)
+        else:
+            durations = [duration] * len(periods)
+        last = len(periods) - 1
+        for i, (name, d) in enumerate(zip(periods, durations, strict=True)):
+            self._add_one_period(
+                name, d, before if i == last else None, after if i == 0 else None
+            )
+
+    def _add_one_period(self, period: str, duration: Any, before: Any, after: Any) -> None:
+        if period in self.start_ind:
+            raise ValueError(f"period {period!r} was already added to this trial")
+        dt = self.dt
+        if duration is None:
+            d = self.sample_time(period)
+        elif isinstance(duration, timing_lib.Until):
+            d = duration
+        else:
+            d = timing_lib.round_to_dt(timing_lib.normalize(period, duration)[1], dt)
+        if before is not None:
+            if before not in self.start_t:
+                raise KeyError(f"add_period({period!r}, before={before!r}): no such period yet")
+            if isinstance(d, timing_lib.Until):
+                raise ValueError(f"period {period!r}: 'until' timing cannot be used with before")
+            start_ind = self.start_ind[before] - round(d / dt)
+        elif after is not None:
+            if isinstance(after, str):
+                if after not in self.end_ind:
+                    raise KeyError(f"add_period({period!r}, after={after!r}): no such period yet")
+                start_ind = self.end_ind[after]
+            else:
+                start_ind = round(float(after) / dt)
+        else:
+            start_ind = self.end_ind[self.periods[-1]] if self.periods else 0
+        if isinstance(d, timing_lib.Until):
+            n = max(0, round(d.t / dt) - start_ind)
+        else:
+            n = round(d / dt)
+        if start_ind < 0:
+            raise ValueError(f"period {period!r} would start before the trial begins")
+        end_ind = start_ind + n
+        self.periods.append(period)
+        self.start_ind[period] = start_ind
+        self.end_ind[period] = end_ind
+        self.start_t[period] = start_ind * dt
+        self.end_t[period] = end_ind * dt
+        if end_ind > self._tmax_ind:
+            self._tmax_ind = end_ind
+            self.tmax = end_ind * dt
+
+    def in_period(self, period: str, t: float | None = None) -> bool:
+        """Whether time ``t`` (ms; default: now) lies in ``period``."""
+        if t is None:
+            return self.start_ind[period] <= self.t_ind < self.end_ind[period]
+        return self.start_t[period] <= t < self.end_t[period]
+
+    # --- observations and ground truth ----------------------------------------------
+
+    def _init_ob(self) -> None:
+        if self._tmax_ind <= 0:
+            raise TimingError("add observations after adding periods of non-zero duration")
+        space = self.observation_space
+        self.ob = np.zeros((self._tmax_ind, *space.shape), dtype=space.dtype)
+
+    def _init_gt(self) -> None:
+        if self._tmax_ind <= 0:
+            raise TimingError("set the ground truth after adding periods of non-zero duration")
+        space = self.action_space
+        dtype = np.int64 if isinstance(space, gym.spaces.Discrete) else space.dtype
+        self.gt = np.zeros((self._tmax_ind, *space.shape), dtype=dtype)
+        self._gt_built = True
+
+    def _where(self, space: gym.Space, where: str | int | None, kind: str) -> Any:
+        if where is None:
+            return Ellipsis
+        if isinstance(where, (int, np.integer)):
+            return int(where)
+        cache = self.__dict__.setdefault("_where_cache", {})
+        key = (id(space), kind, where)
+        if key not in cache:
+            cache[key] = self._where_uncached(space, where, kind)
+        return cache[key]
+
+    def _where_uncached(self, space: gym.Space, where: str, kind: str) -> Any:
+        names = dim_names(space)
+        if where not in names:
+            raise KeyError(f"{kind} space has no dimension named {where!r}; it has {sorted(names)}")
+        index = names[where]
+        if isinstance(index, list) and index and index == list(range(index[0], index[-1] + 1)):
+            return slice(index[0], index[-1] + 1)
+        return index
+
+    def _time_slices(self, period: str | Iterable[str] | None) -> list[slice]:
+        if period is None:
+            return [slice(0, self._tmax_ind)]
+        if isinstance(period, str):
+            period = [period]
+        return [slice(self.start_ind[p], self.end_ind[p]) for p in period]
+
+    def _add_ob(self, value: Any, period: Any, where: Any, reset: bool) -> None:
+        if self.ob is None:
+            self._init_ob()
+        column = self._where(self.observation_space, where, "observation")
+        ob = self.ob
+        for rows in self._time_slices(period):
+            index = rows if column is Ellipsis else (rows, column)
+            if callable(value):
+                current = ob[index]
+                new = value(current)
+                ob[index] = new if reset else current + new
+            elif reset:
+                ob[index] = value
+            else:
+                ob[index] += value
+
+    def add_ob(self, value: Any, period: Any = None, where: Any = None) -> None:
+        """Add ``value`` to the observation in ``period`` (name or list), dimensions ``where``."""
+        self._add_ob(value, period, where, reset=False)
+
+    def set_ob(self, value: Any, period: Any = None, where: Any = None) -> None:
+        """Set the observation in ``period``, dimensions ``where``, to ``value``."""
+        self._add_ob(value, period, where, reset=True)
+
+    def add_randn(self, mu: float = 0.0, sigma: float = 1.0, period: Any = None,
+                  where: Any = None) -> None:
+        """Add Gaussian noise (mean ``mu``, std ``sigma``) drawn from the env's generator."""
+        rng = self.np_random
+        self._add_ob(lambda ob: mu + sigma * rng.standard_normal(ob.shape), period, where,
+                     reset=False)
+
+    def set_groundtruth(self, value: Any, period: Any = None, where: str | None = None) -> None:
+        """Set the ground truth in ``period``; with ``where``, ``value`` indexes that named
+        group of actions (``set_groundtruth(1, "decision", where="choice")``)."""
+        if self.gt is None:
+            self._init_gt()
+        if where is not None:
+            names = dim_names(self.action_space)
+            if where not in names:
+                raise KeyError(f"action space has no dimension named {where!r}; "
+                               f"it has {sorted(names)}")
+            group = names[where]
+            value = group if isinstance(group, int) else group[value]
+        for rows in self._time_slices(period):
+            self.gt[rows] = value
+
+    def view_ob(self, period: str | None = None) -> np.ndarray:
+        """A writable view of the observations of ``period`` (all steps if ``None``)."""
+        if self.ob is None:
+            self._init_ob()
+        return self.ob[self._time_slices(period)[0]]
+
+    def view_groundtruth(self, period: str | None = None) -> np.ndarray:
+        """A writable view of the ground truth of ``period`` (all steps if ``None``)."""
+        if self.gt is None:
+            self._init_gt()
+        return self.gt[self._time_slices(period)[0]]
+
+    @property
+    def ob_now(self) -> np.ndarray:
+        """The observation at the current step."""
+        return self.ob[self.t_ind]
+
+    @property
+    def gt_now(self) -> Any:
+        """The ground truth at the current step."""
+        return self.gt[self.t_ind]
+
+    # --- the trial loop -------------------------------------------------------------
+
+    def _new_trial(self, **kwargs: Any) -> dict[str, Any]:
+        """Build one trial (periods, observations, ground truth); return its parameters."""
+        raise NotImplementedError
+
+    def _step(self, action: Any) -> tuple[Any, float, bool, bool, dict[str, Any]]:
+        """Judge ``action`` at the current step; return ``(ob, reward, terminated,
+        truncated, info)`` like NeuroGym. ``ob`` is ignored: the loop supplies the next
+        observation. Set ``info["new_trial"] = True`` to end the trial."""
+        raise NotImplementedError
+
+    def new_trial(self, **kwargs: Any) -> dict[str, Any]:
+        """Start a new trial: trial-generation hooks, then ``_new_trial``; returns its params."""
+        hooks = self.hooks
+        hooks.refresh()
+        params = dict(kwargs)
+        for function in hooks.trial_params:
+            function(self, params)
+        self._clear_trial()
+        trial = self._new_trial(**params)
+        if trial is None:
+            trial = params
+        if self._tmax_ind <= 0:
+            raise TimingError(f"{type(self).__name__}: a trial must last at least one step")
+        if self.ob is None:
+            self._init_ob()
+        self.trial = trial
+        self.num_tr += 1
+        self.performance = 0
+        for function in hooks.trial_built:
+            function(self, trial)
+        return trial
+
+    def step(self, action: Any) -> tuple[np.ndarray, float, bool, bool, dict[str, Any]]:
+        _, reward, terminated, truncated, info = self._step(action)
+        t_ind = self.t_ind
+        if self._gt_built and "gt" not in info:
+            info["gt"] = self.gt[t_ind]
+        new_trial = info.get("new_trial", False)
+        t_ind += 1
+        if not new_trial and t_ind >= self._tmax_ind:
+            new_trial = True
+            reward += self.r_tmax
+        info["new_trial"] = new_trial
+        if new_trial:
+            finished = self._finish_trial(info)
+        else:
+            self.t_ind = t_ind
+            self.t = t_ind * self.dt
+        hooks = self.hooks
+        if hooks.observation or hooks.log_step:
+            obs, reward = self._run_step_hooks(
+                action, reward, terminated, truncated, info, new_trial
+            )
+        else:
+            obs = self.ob[self.t_ind].copy()
+        if new_trial:
+            self._log_trial(finished, action, reward, info)
+        else:
+            self._trial_reward_acc += reward
+        return obs, reward, terminated, truncated, info
+
+    def _finish_trial(self, info: dict[str, Any]) -> dict[str, Any]:
+        """Close the trial that this step ended and start the next one."""
+        finished = {
+            "trial": self.trial,
+            "performance": self.performance,
+            "steps": self.t_ind + 1,
+            "index": self.num_tr - 1,
+            "cum_reward": self._trial_reward_acc,
+        }
+        info["performance"] = self.performance
+        info["trial"] = dict(self.trial) if self.trial is not None else {}
+        self._trial_reward_acc = 0.0
+        self.new_trial()
+        return finished
+
+    def _log_trial(self, finished: dict[str, Any], action: Any, reward: float,
+                   info: dict[str, Any]) -> None:
+        functions = self.hooks.log_trial
+        if not functions:
+            return
+        base = {
+            "trial": finished["index"],
+            "params": finished["trial"],
+            "action": action,
+            "reward": reward,
+            "cum_reward": finished["cum_reward"] + reward,
+            "performance": finished["performance"],
+            "steps": finished["steps"],
+            "gt": info.get("gt"),
+        }
+        for function in functions:
+            record = dict(base)
+            record["params"] = dict(base["params"]) if base["params"] is not None else {}
+            function(self, record)
+
+    def _run_step_hooks(self, action: Any, reward: float, terminated: bool, truncated: bool,
+                        info: dict[str, Any], new_trial: bool) -> tuple[np.ndarray, float]:
+        row = self.ob[self.t_ind]
+        if self._out_shape is None:
+            obs = row.copy()
+        else:
+            obs = np.zeros(self._out_shape, dtype=self._out_dtype)
+            obs[self._out_index] = row
+        step = self._step_record
+        step.obs, step.action, step.reward = obs, action, reward
+        step.terminated, step.truncated, step.info = terminated, truncated, info
+        step.new_trial = new_trial
+        for function in self.hooks.observation:
+            function(self, step)
+        for function in self.hooks.log_step:
+            function(self, step)
+        return step.obs, step.reward
+
+    def reset(self, *, seed: int | None = None,
+              options: dict[str, Any] | None = None) -> tuple[np.ndarray, dict[str, Any]]:
+        """Reseed (if ``seed``), let every layer redraw its state, and start a new trial.
+
+        ``options`` are passed to the first trial's generation (``new_trial(**options)``).
+        Returns the first observation of that trial; no step is taken.
+        """
+        super().reset(seed=seed)
+        hooks = self.hooks
+        hooks.refresh()
+        for function in hooks.reset:
+            function(self, seed)
+        self.num_tr = 0
+        self._trial_reward_acc = 0.0
+        self.new_trial(**(options or {}))
+        if hooks.observation or hooks.log_step:
+            obs, _ = self._run_step_hooks(None, 0.0, False, False, {}, True)
+        else:
+            obs = self.ob[0].copy()
+        return obs, {}
+
+    # --- stack layers ---------------------------------------------------------------
+
+    def attach_layer(self, layer: object, observation_space: gym.spaces.Space) -> None:
+        """Join ``layer`` (a wrapper on this task) to the trial loop's hooks.
+
+        ``observation_space`` is what the layer presents; the task builds observations that
+        wide from now on and leaves its own entries first.
+        """
+        self.hooks.add_layer(layer, observation_space)
+        own = self.observation_space
+        if observation_space.shape == own.shape and observation_space.dtype == own.dtype:
+            self._out_shape = None
+            return
+        if len(observation_space.shape) != len(own.shape) or any(
+            outer < inner for outer, inner in zip(observation_space.shape, own.shape, strict=True)
+        ):
+            raise ValueError(
+                f"a layer's observation space {observation_space} must extend the task's "
+                f"{own} along its axes"
+            )
+        self._out_shape = tuple(observation_space.shape)
+        self._out_dtype = observation_space.dtype
+        self._out_index = tuple(slice(0, n) for n in own.shape)

@@ -1,0 +1,3 @@
+"""Tasks of the second half of the standard battery: ``(name, class, NeuroGym id)``."""
+
+TASKS: list = []

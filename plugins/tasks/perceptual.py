@@ -1,0 +1,106 @@
+"""Perceptual decision making (Britten et al. 1992): report the direction of a noisy stimulus."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from neuroplug import TrialEnv, spaces
+from neuroplug_plugins.tasks._checks import check_cohs, check_non_negative, merged
+
+
+class PerceptualDecisionMaking(TrialEnv):
+    """Two-alternative forced choice: integrate a noisy stimulus, then report its direction.
+
+    The stimulus is a ring of ``dim_ring`` units tuned to directions; the correct choice
+    is the direction with the strongest input. Fixation must be held until the decision
+    period (breaking it costs ``rewards["abort"]`` and, with ``abort=True``, ends the trial).
+
+    Args:
+        dt: step duration in ms.
+        rewards: overrides of ``{"abort": -0.1, "correct": +1.0, "fail": 0.0}``.
+        timing: overrides of ``{"fixation": 100, "stimulus": 2000, "delay": 0,
+            "decision": 100}`` (ms; any form of :mod:`neuroplug.timing`).
+        cohs: stimulus coherences to draw from (default 0, 6.4, 12.8, 25.6, 51.2).
+        sigma: input noise std, scaled by ``1/sqrt(dt)``.
+        dim_ring: number of choices (and of stimulus units).
+        abort: whether breaking fixation ends the trial.
+    """
+
+    metadata = {
+        "paper_link": "https://www.jneurosci.org/content/12/12/4745",
+        "paper_name": "The analysis of visual motion: a comparison of neuronal and "
+        "psychophysical performance",
+        "tags": ["perceptual", "two-alternative", "supervised"],
+        "render_modes": [],
+    }
+
+    def __init__(
+        self,
+        dt: float = 100,
+        rewards: Mapping[str, float] | None = None,
+        timing: Mapping[str, Any] | None = None,
+        cohs: Sequence[float] | None = None,
+        sigma: float = 1.0,
+        dim_ring: int = 2,
+        abort: bool = False,
+    ) -> None:
+        super().__init__(dt=dt)
+        self.cohs = check_cohs(cohs, default=[0, 6.4, 12.8, 25.6, 51.2])
+        self.sigma = check_non_negative("sigma", sigma) / np.sqrt(self.dt)
+        if not isinstance(dim_ring, (int, np.integer)) or isinstance(dim_ring, bool) \
+                or dim_ring < 2:
+            raise ValueError(f"dim_ring must be an int >= 2, got {dim_ring!r}")
+        self.rewards = merged("rewards", {"abort": -0.1, "correct": +1.0, "fail": 0.0}, rewards)
+        self.timing = {"fixation": 100, "stimulus": 2000, "delay": 0, "decision": 100}
+        if timing:
+            self.timing.update(timing)
+        self.abort = bool(abort)
+        self.dim_ring = int(dim_ring)
+        self.theta = np.linspace(0, 2 * np.pi, self.dim_ring + 1)[:-1]
+        self.choices = np.arange(self.dim_ring)
+        self.observation_space = spaces.Box(
+            -np.inf, np.inf, shape=(1 + self.dim_ring,), dtype=np.float32,
+            name={"fixation": 0, "stimulus": range(1, self.dim_ring + 1)},
+        )
+        self.action_space = spaces.Discrete(
+            1 + self.dim_ring, name={"fixation": 0, "choice": range(1, self.dim_ring + 1)}
+        )
+
+    def _new_trial(self, **kwargs: Any) -> dict[str, Any]:
+        rng = self.rng
+        trial = {
+            "ground_truth": int(self.choices[int(rng.integers(len(self.choices)))]),
+            "coh": float(self.cohs[int(rng.integers(len(self.cohs)))]),
+        }
+        trial.update(kwargs)
+        self.add_period(["fixation", "stimulus", "delay", "decision"])
+        self.add_ob(1, period=["fixation", "stimulus", "delay"], where="fixation")
+        stim = np.cos(self.theta - self.theta[trial["ground_truth"]]) * (trial["coh"] / 200) + 0.5
+        self.add_ob(stim, "stimulus", where="stimulus")
+        if self.sigma > 0:
+            self.add_randn(0, self.sigma, "stimulus", where="stimulus")
+        self.set_groundtruth(trial["ground_truth"], period="decision", where="choice")
+        self._decision = (self.start_ind["decision"], self.end_ind["decision"])
+        self._fixation_end = self.start_ind["decision"]
+        return trial
+
+    def _step(self, action: Any) -> tuple[None, float, bool, bool, dict[str, Any]]:
+        t_ind = self.t_ind
+        gt = self.gt[t_ind]
+        new_trial = False
+        reward = 0.0
+        if t_ind < self._fixation_end:
+            if action != 0:
+                new_trial = self.abort
+                reward = self.rewards["abort"]
+        elif action != 0 and self._decision[0] <= t_ind < self._decision[1]:
+            new_trial = True
+            if action == gt:
+                reward = self.rewards["correct"]
+                self.performance = 1
+            else:
+                reward = self.rewards["fail"]
+        return None, reward, False, False, {"new_trial": new_trial, "gt": gt}

@@ -1,0 +1,44 @@
+"""Test isolation: only this distribution's plugins load, and hand-registered ones are removed.
+
+Third-party packages installed beside neuroplug could add tasks or hooks and change results;
+``pytest_configure`` blocks every ``neuroplug`` entry point that another distribution
+provides, through the documented ``NEUROPLUG_DISABLE_PLUGINS`` switch.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import os
+
+import pytest
+
+import neuroplug
+from neuroplug import plugins
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    foreign = {
+        ep.name
+        for dist in importlib.metadata.distributions()
+        if dist.metadata["Name"] != "neuroplug"
+        for ep in dist.entry_points
+        if ep.group == plugins.ENTRY_POINT_GROUP
+    }
+    existing = plugins.blocked_names()
+    if foreign - existing:
+        os.environ[plugins.DISABLE_ENV] = ",".join(sorted(existing | foreign))
+
+
+@pytest.fixture
+def register_plugin():
+    """Register plugin objects for the duration of one test: ``register_plugin(obj)``."""
+    names: list[str] = []
+
+    def _register(plugin: object, name: str | None = None) -> str:
+        registered = neuroplug.register_plugin(plugin, name=name)
+        names.append(registered)
+        return registered
+
+    yield _register
+    for name in reversed(names):
+        neuroplug.unregister_plugin(name=name)
