@@ -28,7 +28,7 @@ def assert_obs_in_space(env: gym.Env, steps: int = 5000, seed: int = 0) -> None:
     space = env.observation_space
     assert space.contains(obs), f"reset observation {obs!r} not in {space}"
     for i in range(steps):
-        obs, reward, terminated, truncated, info = env.step(env.action_space.sample())
+        obs, reward, _, _, _ = env.step(env.action_space.sample())
         assert space.contains(obs), f"step {i}: observation {obs!r} not in {space}"
         assert np.isfinite(reward), f"step {i}: reward {reward!r} is not finite"
 
