@@ -210,6 +210,7 @@ class Registry:
 _lock = threading.RLock()
 _registry: Registry | None = None
 _registry_version = -1
+_building = threading.local()
 
 
 def build_registry(pm: Any) -> Registry:
@@ -246,12 +247,21 @@ def build_registry(pm: Any) -> Registry:
 def get_registry() -> Registry:
     """The registry of the loaded plugins (built on first use, rebuilt when they change)."""
     global _registry, _registry_version
+    if getattr(_building, "active", False):
+        raise RuntimeError(
+            "a plugin's registration hook must not look names up in the registry while it "
+            "is being built; import what you need directly"
+        )
     pm = plugins.get_plugin_manager()
     if _registry is None or _registry_version != plugins.version:
         with _lock:
             if _registry is None or _registry_version != plugins.version:
                 version = plugins.version
-                registry = build_registry(pm)
+                _building.active = True
+                try:
+                    registry = build_registry(pm)
+                finally:
+                    _building.active = False
                 _register_with_gymnasium(registry)
                 _registry, _registry_version = registry, version
     return _registry
