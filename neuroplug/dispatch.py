@@ -28,6 +28,7 @@ RUNTIME_HOOKS: dict[str, tuple[str, ...]] = {
     "neuroplug_observation": ("env", "step"),
     "neuroplug_log_step": ("env", "step"),
     "neuroplug_log_trial": ("env", "record"),
+    "neuroplug_loss_mask": ("env", "trial", "mask"),
 }
 #: Hooks that only stack layers may implement (see :mod:`neuroplug.hookspecs`).
 LAYER_ONLY_HOOKS = frozenset({"neuroplug_observation"})

@@ -144,6 +144,28 @@ def neuroplug_observation(env: TrialEnv, step: Step) -> None:
     """
 
 
+# --- runtime: supervised-learning loss weights ----------------------------------------
+
+
+@hookspec
+def neuroplug_loss_mask(env: TrialEnv, trial: dict[str, Any], mask: Any) -> None:
+    """Shape the loss weights of one trial of a supervised-learning batch, in place.
+
+    Called by :class:`neuroplug.Dataset` once per trial, when the trial starts (whichever
+    way the dataset builds it), never by an agent's rollout. ``trial`` is the trial's
+    parameters (``env.trial``); the trial's periods are readable on ``env``
+    (``env.start_ind["decision"]``, ``env.end_ind``, ...). ``mask`` is a new ``float32``
+    array of shape ``(n_steps, *action_space.shape)`` -- one weight per step of the trial's
+    buffer (and per output for vector targets) -- filled with ones; edit it in place, e.g.
+    ``mask[start : start + grace] = 0`` for a grace period after the go cue, or
+    ``mask[: env.start_ind["decision"]] = 2.0`` for a heavier fixation weight (Yang et al.
+    2019). Steps a trial does not reach and padding keep weight 0 whatever the hook writes.
+    A task may implement it too, as a method ``neuroplug_loss_mask(self, env, trial, mask)``
+    of the task class; it runs before the layers' and plugins' implementations (layers
+    innermost first, then process-wide plugins). The return value is ignored.
+    """
+
+
 # --- runtime: logging -----------------------------------------------------------------
 
 
