@@ -210,6 +210,45 @@ class TrialEnv(gym.Env):
             return self.start_ind[period] <= self.t_ind < self.end_ind[period]
         return self.start_t[period] <= t < self.end_t[period]
 
+    def set_period(self, period: str, start_ind: int, end_ind: int) -> None:
+        """Move ``period`` of the current trial to steps ``[start_ind, end_ind)``.
+
+        For layers that edit a built trial (``neuroplug_trial_built``, e.g. reaction time).
+        Only the period's bounds change; observations and ground truth are the caller's.
+        Tasks must read period bounds at step time (not cache them in ``_new_trial``) for
+        such edits to take effect.
+        """
+        if period not in self.start_ind:
+            raise KeyError(f"set_period: no period {period!r}; the trial has {self.periods}")
+        if not 0 <= start_ind <= end_ind <= self._tmax_ind:
+            raise ValueError(
+                f"set_period({period!r}): need 0 <= start_ind <= end_ind <= "
+                f"{self._tmax_ind}, got [{start_ind}, {end_ind})"
+            )
+        self.start_ind[period], self.end_ind[period] = int(start_ind), int(end_ind)
+        self.start_t[period], self.end_t[period] = start_ind * self.dt, end_ind * self.dt
+
+    def truncate_trial(self, n_steps: int) -> None:
+        """End the current trial after ``n_steps`` steps (at most its length).
+
+        Periods are clipped to the new end, ``ob`` and ``gt`` shortened (views). For layers
+        that edit a built trial (``neuroplug_trial_built``).
+        """
+        if not 1 <= n_steps <= self._tmax_ind:
+            raise ValueError(
+                f"truncate_trial: n_steps must be in [1, {self._tmax_ind}], got {n_steps!r}"
+            )
+        n_steps = int(n_steps)
+        for period in self.periods:
+            start = min(self.start_ind[period], n_steps)
+            self.set_period(period, start, min(self.end_ind[period], n_steps))
+        self._tmax_ind = n_steps
+        self.tmax = n_steps * self.dt
+        if self.ob is not None:
+            self.ob = self.ob[:n_steps]
+        if self.gt is not None:
+            self.gt = self.gt[:n_steps]
+
     # --- observations and ground truth ----------------------------------------------
 
     def _init_ob(self) -> None:

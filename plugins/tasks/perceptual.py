@@ -83,8 +83,6 @@ class PerceptualDecisionMaking(TrialEnv):
         if self.sigma > 0:
             self.add_randn(0, self.sigma, "stimulus", where="stimulus")
         self.set_groundtruth(trial["ground_truth"], period="decision", where="choice")
-        self._decision = (self.start_ind["decision"], self.end_ind["decision"])
-        self._fixation_end = self.start_ind["decision"]
         return trial
 
     def _step(self, action: Any) -> tuple[None, float, bool, bool, dict[str, Any]]:
@@ -92,11 +90,13 @@ class PerceptualDecisionMaking(TrialEnv):
         gt = self.gt[t_ind]
         new_trial = False
         reward = 0.0
-        if t_ind < self._fixation_end:
+        # Period bounds are read at step time: layers such as ReactionTime move them
+        # after the trial is built (neuroplug_trial_built).
+        if t_ind < self.start_ind["decision"]:
             if action != 0:
                 new_trial = self.abort
                 reward = self.rewards["abort"]
-        elif action != 0 and self._decision[0] <= t_ind < self._decision[1]:
+        elif action != 0 and t_ind < self.end_ind["decision"]:
             new_trial = True
             if action == gt:
                 reward = self.rewards["correct"]
