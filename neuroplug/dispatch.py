@@ -131,6 +131,7 @@ class HookTable:
         self.log_step: tuple[Callable, ...] = ()
         self.log_trial: tuple[Callable, ...] = ()
         self.observation_space: Any = None  # the outermost layer's space, or None
+        self.per_step = False  # any observation or step-logging implementation?
 
     # --- building ---------------------------------------------------------------
 
@@ -165,6 +166,7 @@ class HookTable:
             if hook_name in LAYER_ONLY_HOOKS:
                 impls = [i for i in impls if id(i.plugin) in layer_ids]
             setattr(self, hook_name.removeprefix("neuroplug_"), _chain(impls, spec))
+        self.per_step = bool(self.observation or self.log_step)
         self._resolved_version = plugins.version
 
     # --- pickling ---------------------------------------------------------------

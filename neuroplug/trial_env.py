@@ -61,6 +61,13 @@ class TrialEnv(gym.Env):
         "tags": [],
     }
 
+    #: Set by a layer that switches tasks at trial boundaries (``schedule_envs``):
+    #: ``trial_router(task)`` is called when one of this task's trials ends and returns the
+    #: task that runs the next trial (this one or a sibling under the same layer). That
+    #: task builds the trial and the step returns its first observation. ``None``: this
+    #: task runs its own next trial.
+    trial_router: Any = None
+
     def __init__(self, dt: float = 100, r_tmax: float = 0.0) -> None:
         super().__init__()
         if isinstance(dt, bool) or not isinstance(dt, (int, float, np.number)) or dt <= 0:
@@ -286,27 +293,40 @@ class TrialEnv(gym.Env):
         return index
 
     def _time_slices(self, period: str | Iterable[str] | None) -> list[slice]:
+        """Row slices of ``period`` (a name, a list of names, or all); touching periods
+        are merged so that one numpy operation covers them."""
         if period is None:
             return [slice(0, self._tmax_ind)]
         if isinstance(period, str):
-            period = [period]
-        return [slice(self.start_ind[p], self.end_ind[p]) for p in period]
+            return [slice(self.start_ind[period], self.end_ind[period])]
+        bounds = sorted((self.start_ind[p], self.end_ind[p]) for p in period)
+        merged = [list(bounds[0])] if bounds else []
+        for start, end in bounds[1:]:
+            if start <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
+        return [slice(start, end) for start, end in merged]
 
     def _add_ob(self, value: Any, period: Any, where: Any, reset: bool) -> None:
         if self.ob is None:
             self._init_ob()
         column = self._where(self.observation_space, where, "observation")
         ob = self.ob
+        basic = column is Ellipsis or isinstance(column, (int, slice))
         for rows in self._time_slices(period):
             index = rows if column is Ellipsis else (rows, column)
-            if callable(value):
-                current = ob[index]
-                new = value(current)
-                ob[index] = new if reset else current + new
-            elif reset:
-                ob[index] = value
-            else:
-                ob[index] += value
+            if basic:  # a view: operate in place
+                view = ob[index]
+                new = value(view) if callable(value) else value
+                if reset:
+                    view[...] = new
+                else:
+                    view += new
+                continue
+            current = ob[index]
+            new = value(current) if callable(value) else value
+            ob[index] = new if reset else current + new
 
     def add_ob(self, value: Any, period: Any = None, where: Any = None) -> None:
         """Add ``value`` to the observation in ``period`` (name or list), dimensions ``where``."""
@@ -320,8 +340,17 @@ class TrialEnv(gym.Env):
                   where: Any = None) -> None:
         """Add Gaussian noise (mean ``mu``, std ``sigma``) drawn from the env's generator."""
         rng = self.np_random
-        self._add_ob(lambda ob: mu + sigma * rng.standard_normal(ob.shape), period, where,
-                     reset=False)
+        dtype = self.observation_space.dtype
+        draw_dtype = dtype if dtype in (np.float32, np.float64) else np.float64
+
+        def noise(current: np.ndarray) -> np.ndarray:
+            sample = rng.standard_normal(current.shape, dtype=draw_dtype)
+            sample *= sigma
+            if mu:
+                sample += mu
+            return sample
+
+        self._add_ob(noise, period, where, reset=False)
 
     def set_groundtruth(self, value: Any, period: Any = None, where: str | None = None) -> None:
         """Set the ground truth in ``period``; with ``where``, ``value`` indexes that named
@@ -395,35 +424,70 @@ class TrialEnv(gym.Env):
         return trial
 
     def step(self, action: Any) -> tuple[np.ndarray, float, bool, bool, dict[str, Any]]:
+        """Judge ``action`` at the current step and return the next observation.
+
+        The common case (the trial goes on, no per-step hook) is kept to a few attribute
+        reads: it is what every agent and every wrapper pays on every step.
+        """
         _, reward, terminated, truncated, info = self._step(action)
         t_ind = self.t_ind
-        if self._gt_built and "gt" not in info:
+        if "gt" not in info and self._gt_built:
             info["gt"] = self.gt[t_ind]
-        new_trial = info.get("new_trial", False)
         t_ind += 1
-        if not new_trial and t_ind >= self._tmax_ind:
-            new_trial = True
-            reward += self.r_tmax
-        info["new_trial"] = new_trial
-        if new_trial:
-            finished = self._finish_trial(info)
-        else:
-            self.t_ind = t_ind
-            self.t = t_ind * self.dt
-        hooks = self.hooks
-        if hooks.observation or hooks.log_step:
+        if info.get("new_trial") or t_ind >= self._tmax_ind:
+            return self._step_ending_trial(action, reward, terminated, truncated, info)
+        info["new_trial"] = False
+        self.t_ind = t_ind
+        self.t = t_ind * self.dt
+        if self.hooks.per_step:
             obs, reward = self._run_step_hooks(
-                action, reward, terminated, truncated, info, new_trial
+                action, reward, terminated, truncated, info, False
             )
         else:
-            obs = self.ob[self.t_ind].copy()
-        if new_trial:
-            self._log_trial(finished, action, reward, info)
-        else:
-            self._trial_reward_acc += reward
+            # A row of this trial's buffer: each trial gets a new buffer and rows are never
+            # written once returned, so no two observations share memory.
+            obs = self.ob[t_ind]
+        self._trial_reward_acc += reward
         return obs, reward, terminated, truncated, info
 
-    def _finish_trial(self, info: dict[str, Any]) -> dict[str, Any]:
+    def _step_ending_trial(self, action: Any, reward: float, terminated: bool,
+                           truncated: bool, info: dict[str, Any]
+                           ) -> tuple[np.ndarray, float, bool, bool, dict[str, Any]]:
+        """The step that ends a trial: close it, start the next one, log the finished one."""
+        if not info.get("new_trial"):
+            reward += self.r_tmax  # the trial ran out of time
+        info["new_trial"] = True
+        if self.trial_router is not None:
+            return self._route_trial(action, reward, terminated, truncated, info)
+        finished = self._finish_trial(info)
+        if self.hooks.per_step:
+            obs, reward = self._run_step_hooks(action, reward, terminated, truncated, info, True)
+        else:
+            obs = self.ob[0]
+        self._log_trial(finished, action, reward, info)
+        return obs, reward, terminated, truncated, info
+
+    def _route_trial(self, action: Any, reward: float, terminated: bool, truncated: bool,
+                     info: dict[str, Any]) -> tuple[np.ndarray, float, bool, bool, dict]:
+        """End this trial and start the next on the task ``trial_router`` picks.
+
+        The finished trial is logged by this task; the next one is built, observed and
+        step-logged by the chosen task, so the observation returned is its first.
+        """
+        finished = self._finish_trial(info, start_next=False)
+        target = self.trial_router(self)
+        target.new_trial()
+        target._trial_reward_acc = 0.0
+        if target.hooks.observation or target.hooks.log_step:
+            obs, reward = target._run_step_hooks(
+                action, reward, terminated, truncated, info, True
+            )
+        else:
+            obs = target.ob[0].copy()
+        self._log_trial(finished, action, reward, info)
+        return obs, reward, terminated, truncated, info
+
+    def _finish_trial(self, info: dict[str, Any], start_next: bool = True) -> dict[str, Any]:
         """Close the trial that this step ended and start the next one."""
         finished = {
             "trial": self.trial,
@@ -435,7 +499,8 @@ class TrialEnv(gym.Env):
         info["performance"] = self.performance
         info["trial"] = dict(self.trial) if self.trial is not None else {}
         self._trial_reward_acc = 0.0
-        self.new_trial()
+        if start_next:
+            self.new_trial()
         return finished
 
     def _log_trial(self, finished: dict[str, Any], action: Any, reward: float,

@@ -61,6 +61,7 @@ class PerceptualDecisionMaking(TrialEnv):
         self.dim_ring = int(dim_ring)
         self.theta = np.linspace(0, 2 * np.pi, self.dim_ring + 1)[:-1]
         self.choices = np.arange(self.dim_ring)
+        self._stimulus_cache: dict[tuple[int, float], np.ndarray] = {}
         self.observation_space = spaces.Box(
             -np.inf, np.inf, shape=(1 + self.dim_ring,), dtype=np.float32,
             name={"fixation": 0, "stimulus": range(1, self.dim_ring + 1)},
@@ -69,19 +70,35 @@ class PerceptualDecisionMaking(TrialEnv):
             1 + self.dim_ring, name={"fixation": 0, "choice": range(1, self.dim_ring + 1)}
         )
 
+    def _stimulus(self, ground_truth: int, coh: float) -> np.ndarray:
+        """Mean stimulus of a trial (cached: a trial's draw is then a single copy)."""
+        key = (ground_truth, coh)
+        stim = self._stimulus_cache.get(key)
+        if stim is None:
+            direction = np.cos(self.theta - self.theta[ground_truth])
+            stim = (direction * (coh / 200) + 0.5).astype(np.float32)
+            self._stimulus_cache[key] = stim
+        return stim
+
     def _new_trial(self, **kwargs: Any) -> dict[str, Any]:
         rng = self.rng
+        u = rng.random(2)  # one call for both draws: numpy calls dominate a trial's cost
         trial = {
-            "ground_truth": int(self.choices[int(rng.integers(len(self.choices)))]),
-            "coh": float(self.cohs[int(rng.integers(len(self.cohs)))]),
+            "ground_truth": int(self.choices[int(u[0] * len(self.choices))]),
+            "coh": float(self.cohs[int(u[1] * len(self.cohs))]),
         }
         trial.update(kwargs)
         self.add_period(["fixation", "stimulus", "delay", "decision"])
         self.add_ob(1, period=["fixation", "stimulus", "delay"], where="fixation")
-        stim = np.cos(self.theta - self.theta[trial["ground_truth"]]) * (trial["coh"] / 200) + 0.5
-        self.add_ob(stim, "stimulus", where="stimulus")
+        stim = self._stimulus(trial["ground_truth"], trial["coh"])
+        view = self.view_ob("stimulus")[:, 1:]  # still zeros: set rather than add
         if self.sigma > 0:
-            self.add_randn(0, self.sigma, "stimulus", where="stimulus")
+            noise = rng.standard_normal(view.shape, dtype=np.float32)
+            noise *= self.sigma
+            noise += stim
+            view[...] = noise
+        else:
+            view[...] = stim
         self.set_groundtruth(trial["ground_truth"], period="decision", where="choice")
         return trial
 
