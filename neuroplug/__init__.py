@@ -9,6 +9,7 @@ of the registry.
 
 from __future__ import annotations
 
+from neuroplug.dataset import Batch, Dataset
 from neuroplug.errors import (
     DuplicateNameError,
     IncompatibleWrapperError,
@@ -36,6 +37,8 @@ from neuroplug.trial_env import TrialEnv
 __version__ = "0.1.0"
 
 __all__ = [
+    "Batch",
+    "Dataset",
     "DuplicateNameError",
     "IncompatibleWrapperError",
     "Layer",
