@@ -136,16 +136,18 @@ def _active_task(stack: gym.Env, tasks: list[TrialEnv]) -> TrialEnv:
             continue
         if isinstance(found, TrialEnv):
             return found
-    try:
-        envs, index = stack.get_wrapper_attr("envs"), stack.get_wrapper_attr("i")
-        found = tasks_below(envs[int(index)])
+    for index_name in ("i_env", "i"):
+        try:
+            envs, index = stack.get_wrapper_attr("envs"), stack.get_wrapper_attr(index_name)
+            found = tasks_below(envs[int(index)])
+        except (AttributeError, IndexError, TypeError):
+            continue
         if len(found) == 1:
             return found[0]
-    except (AttributeError, IndexError, TypeError):
-        pass
     raise TypeError(
         "Dataset: cannot tell which of the stack's tasks runs the current trial; the "
-        "multi-task layer should expose it as an 'active_task' attribute (or 'envs' and 'i')"
+        "multi-task layer should expose it as an 'active_task' attribute (or 'envs' and "
+        "'i_env')"
     )
 
 
@@ -384,8 +386,13 @@ class Dataset:
         self._with_mask = True
         self.path, self.path_reason = self._choose_path(path)
         row_class = _FastRow if self.path == "fast" else _StepRow
-        seeds = self._row_seeds(_ROW_TAG, self.batch_size)
-        self._rows = [row_class(self, self._copy(), seeds[i]) for i in range(self.batch_size)]
+        #: The seed each row's stack is reset with before its first batch: stepping
+        #: ``make_stack(...)`` reset with ``row_seeds[r]`` under the ground-truth actions
+        #: reproduces row ``r``.
+        self.row_seeds = self._row_seeds(_ROW_TAG, self.batch_size)
+        self._rows = [
+            row_class(self, self._copy(), seed) for seed in self.row_seeds
+        ]
 
     # --- construction ---------------------------------------------------------------
 
@@ -407,7 +414,7 @@ class Dataset:
 
     def _build(self, env: Any) -> gym.Env:
         """The first row's stack (the template the other rows copy or rebuild)."""
-        from neuroplug.stack import get_wrapper, make_stack, parse_wrapper
+        from neuroplug.stack import get_wrapper, parse_wrapper
 
         if isinstance(env, gym.Env):
             if self._env_kwargs:
@@ -423,8 +430,9 @@ class Dataset:
             for index, spec in enumerate(self._wrappers):
                 name, kwargs = parse_wrapper(spec, index)
                 built = get_wrapper(name).factory(built, **kwargs)
-            self._factory = lambda: copy.deepcopy(built)
-            return built
+            self._base_env: gym.Env | None = built
+            self._task: Any = None
+            return copy.deepcopy(built)
         if isinstance(env, str) or _is_task_pair(env):
             task = env
         elif isinstance(env, list) and env and all(
@@ -436,15 +444,16 @@ class Dataset:
                 "Dataset: env must be a task name, a (name, kwargs) pair, a non-empty list "
                 f"of those, or a built neuroplug env; got {env!r}"
             )
-
-        def factory() -> gym.Env:
-            return make_stack(task, self._wrappers, **self._env_kwargs)
-
-        self._factory = factory
-        return factory()
+        self._base_env, self._task = None, task
+        return self._copy()
 
     def _copy(self) -> gym.Env:
-        return self._factory()
+        """A fresh stack for one row (built by name, or a deep copy of the built env)."""
+        if self._base_env is not None:
+            return copy.deepcopy(self._base_env)
+        from neuroplug.stack import make_stack
+
+        return make_stack(self._task, self._wrappers, **self._env_kwargs)
 
     def _row_seeds(self, tag: int, n: int) -> list[int]:
         base = self.seed_sequence
