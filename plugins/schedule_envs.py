@@ -1,1 +1,100 @@
-"""Placeholder: this plugin is being written; it registers nothing yet."""
+"""ScheduleEnvs: a schedule picks the task of every trial.
+
+``ScheduleEnvs(envs, schedule, env_input=False)``: when a trial ends, the schedule picks
+the env that runs the next trial, and the step that ended the trial returns that trial's
+first observation. ``reset`` resets every env and uses the schedule to pick the one that
+returns the first observation. ``set_i(i)`` switches to env ``i`` by hand (the next step
+acts in it; a fresh trial is started there if its last one had ended).
+
+``schedule`` is a :class:`neuroplug.Schedule`, a schedule name (``"random"``) or a
+``(name, kwargs)`` pair (``("sequential_block", {"block_lens": [10, 20]})``); its size
+is the number of envs. Its random draws come from a generator seeded by ``reset(seed=s)``.
+
+Registered as ``schedule_envs`` with ``multi_env=True``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import gymnasium as gym
+
+from neuroplug import IncompatibleWrapperError, Schedule, hookimpl, resolve_schedule
+from neuroplug.trial_env import TrialEnv
+from neuroplug_plugins._multi import MultiEnvLayer, env_name
+
+
+class ScheduleEnvs(MultiEnvLayer):
+    """Schedule environments: the schedule picks the env of each trial.
+
+    Args:
+        envs: the envs (tasks, or neuroplug stacks on one task each), all with the same
+            observation and action shapes.
+        schedule: a schedule object, name or ``(name, kwargs)`` pair over ``len(envs)``
+            items. Default ``"sequential"`` (envs in turn).
+        env_input: if True, append to the observation a one-hot (one entry per env) of the
+            env the observation comes from. Default False.
+    """
+
+    def __init__(self, envs: Sequence[gym.Env], schedule: Any = "sequential",
+                 env_input: bool = False) -> None:
+        recorded = schedule if not isinstance(schedule, Schedule) else type(schedule).__name__
+        super().__init__(envs, env_input, schedule=recorded)
+        self.schedule: Schedule = resolve_schedule(schedule, len(self.envs))
+        self._spec_kwargs["schedule"] = schedule
+        for k, task in enumerate(self._env_tasks):
+            if task.trial_router is not None:
+                raise IncompatibleWrapperError(
+                    f"ScheduleEnvs: envs[{k}] ({env_name(self.envs[k])}) is already under a "
+                    f"layer that picks its next trial's task"
+                )
+        self._stale: set[int] = set()
+        for task in self._env_tasks:
+            task.trial_router = self._route
+        self.attach()
+
+    def _route(self, task: TrialEnv) -> TrialEnv:
+        """Called by a task whose trial ended: the schedule picks the next trial's task."""
+        finished = self._index[id(task)]
+        i = int(self.schedule())
+        if i != finished:
+            self._stale.add(finished)
+        self._stale.discard(i)
+        self._set_current(i)
+        return self._env_tasks[i]
+
+    def new_trial(self, **kwargs: Any) -> dict[str, Any]:
+        """Let the schedule pick an env and start a new trial there."""
+        previous = self.i_env
+        i = int(self.schedule())
+        if i != previous:
+            self._stale.add(previous)
+        self._stale.discard(i)
+        self._set_current(i)
+        return self._env_tasks[i].new_trial(**kwargs)
+
+    def set_i(self, i: int) -> None:
+        """Make the ``i``-th env the current one (a new trial starts there if its last one
+        had ended); the schedule resumes at the next trial's end."""
+        i = self._check_index(i)
+        if i != self.i_env and i in self._stale:
+            self._stale.discard(i)
+            self._env_tasks[i].new_trial()
+        self._set_current(i)
+
+    def _first_index(self) -> int:
+        self.schedule.reset(self._rng)
+        self._stale.clear()
+        return int(self.schedule())
+
+    def reset(self, *, seed: int | None = None,
+              options: dict[str, Any] | None = None) -> tuple[Any, dict[str, Any]]:
+        """Reset every env; the schedule (restarted, its generator seeded from ``seed``)
+        picks the env that returns the first observation and becomes the current one."""
+        return super().reset(seed=seed, options=options)
+
+
+@hookimpl
+def neuroplug_add_wrappers(registry) -> None:
+    registry.add_wrapper("schedule_envs", ScheduleEnvs, multi_env=True)
