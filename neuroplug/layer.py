@@ -98,6 +98,8 @@ class Layer(gym.Wrapper, RecordConstructorArgs):
 
     def new_trial(self, **kwargs: Any) -> dict[str, Any]:
         """Start a new trial of the task below (running every trial-generation hook)."""
+        if isinstance(self.env, Layer):  # down to a multi-env layer, which picks the task
+            return self.env.new_trial(**kwargs)
         return self.task.new_trial(**kwargs)
 
 
