@@ -182,8 +182,11 @@ def neuroplug_log_step(env: TrialEnv, step: Step) -> None:
 def neuroplug_log_trial(env: TrialEnv, record: dict[str, Any]) -> None:
     """A trial finished.
 
-    Called exactly once per finished trial of every stack in the process, before the next
-    trial is generated. ``record`` is a new dict owned by the receiver, with keys:
+    Called exactly once per finished trial of every stack in the process, at the end of
+    the step that finished it -- after that step's observation hooks, so ``record`` holds
+    the reward the agent received; the next trial is already built (``env.trial`` is the
+    next one; ``record["params"]`` is the finished one). ``record`` is a new dict owned by
+    the receiver, with keys:
 
     ``trial``
         index of the finished trial within the episode (0 for the first after ``reset``)

@@ -219,3 +219,27 @@ def test_reset_with_seed_reproduces_the_whole_stack():
     assert rollout(env) == first
     env.reset(seed=12)
     assert rollout(env) != first
+
+
+def test_a_plugin_adds_a_schedule_usable_by_name(register_plugin):
+    class AlwaysLast(neuroplug.Schedule):
+        """Always the last item."""
+
+        def __call__(self):
+            self.total_count += 1
+            return self.n - 1
+
+    class SchedulePlugin:
+        @hookimpl
+        def neuroplug_add_schedules(self, registry):
+            registry.add_schedule("always_last", AlwaysLast)
+
+    register_plugin(SchedulePlugin(), name="schedule-plugin")
+    assert "always_last" in neuroplug.list_schedules()
+    schedule = neuroplug.resolve_schedule("always_last", 4)
+    assert isinstance(schedule, AlwaysLast) and schedule.n == 4
+    assert [schedule() for _ in range(3)] == [3, 3, 3]
+    with pytest.raises(ValueError, match="cannot schedule 4 items"):
+        neuroplug.resolve_schedule(("always_last", {"n": 2}), 4)
+    with pytest.raises(KeyError, match="unknown schedule 'always_lst'"):
+        neuroplug.resolve_schedule("always_lst", 4)
