@@ -11,8 +11,11 @@ the last ``w`` trials is compared with ``perf_th`` and ``std_noise`` moves by
 never below 0 -- so that the agent's performance is held at (not above) ``perf_th``.
 
 Speed: standard normals are drawn from the task's generator in blocks of
-``BLOCK_ROWS`` observations and pre-scaled, so a step costs one in-place slice add. The
-block is discarded on ``reset`` so that ``reset(seed=s)`` reproduces the noise exactly.
+``BLOCK_ROWS`` observations, pre-scaled and laid out as wide as the stack's outgoing
+observation (zeros in the entries that outer layers append), so a step costs one in-place
+add of a whole row -- no slicing. The block is discarded on ``reset`` so that
+``reset(seed=s)`` reproduces the noise exactly; how many normals are drawn does not depend
+on what lies above this layer.
 """
 
 from __future__ import annotations
@@ -103,7 +106,8 @@ class Noise(Layer):
         self._block_shape = (BLOCK_ROWS, *inner.shape)
         self._dtype = inner.dtype
         self._raw: np.ndarray | None = None  # standard normals (adaptive mode only)
-        self._scaled: np.ndarray | None = None  # std_noise * standard normals
+        self._scaled: np.ndarray | None = None  # std_noise * normals, full outgoing width
+        self._own: np.ndarray | None = None  # view of _scaled: this layer's entries
         self._next = BLOCK_ROWS
         self._perf = np.zeros(self.w, dtype=np.int64)  # ring buffer of performances
         self._perf_count = 0
@@ -131,12 +135,18 @@ class Noise(Layer):
 
     @hookimpl
     def neuroplug_observation(self, env: TrialEnv, step: Step) -> None:
-        """Add the next pre-drawn noise sample to the entries this layer covers."""
+        """Add the next pre-drawn noise row (zeros beyond this layer's entries)."""
         i = self._next
         if i >= BLOCK_ROWS:
-            self._draw(env.np_random)
+            self._draw(env.np_random, step.obs.shape)
             i = 0
-        step.obs[self._index] += self._scaled[i]
+        obs = step.obs
+        try:
+            obs += self._scaled[i]
+        except ValueError:  # the outgoing width changed (a layer was added): new block
+            self._draw(env.np_random, obs.shape)
+            i = 0
+            obs += self._scaled[i]
         self._next = i + 1
 
     @hookimpl
@@ -164,22 +174,24 @@ class Noise(Layer):
 
     # --- the noise blocks -----------------------------------------------------------
 
-    def _draw(self, rng: np.random.Generator) -> None:
+    def _draw(self, rng: np.random.Generator, full_shape: tuple[int, ...]) -> None:
+        """Draw the next block; rows are ``full_shape`` wide, zero beyond ``_index``."""
         raw = rng.standard_normal(self._block_shape)
+        self._scaled = np.zeros((BLOCK_ROWS, *full_shape), dtype=self._dtype)
+        self._own = self._scaled[(slice(None), *self._index)]  # view of our entries
         if self.perf_th is None:
-            self._scaled = (raw * self.std_noise).astype(self._dtype, copy=False)
+            self._raw = None
+            self._own[...] = raw * self.std_noise
         else:
             self._raw = raw
-            if self._scaled is None:
-                self._scaled = np.empty(self._block_shape, dtype=self._dtype)
-            np.multiply(raw, self.std_noise, out=self._scaled, casting="same_kind")
+            np.multiply(raw, self.std_noise, out=self._own, casting="same_kind")
         self._next = 0
 
     def _rescale(self) -> None:
         """Apply the new level to the samples of the block not used yet."""
         i = self._next
         if self._raw is not None and i < BLOCK_ROWS:
-            np.multiply(self._raw[i:], self.std_noise, out=self._scaled[i:],
+            np.multiply(self._raw[i:], self.std_noise, out=self._own[i:],
                         casting="same_kind")
 
 
