@@ -95,6 +95,22 @@ class _WrappedCall:
             raise RuntimeError(f"hook wrapper {generator!r} yielded more than once")
 
 
+class _Traced:
+    """Writes each call of a resolved implementation to stderr (``NEUROPLUG_TRACE_HOOKS``).
+
+    Only built when tracing is on, so the untraced trial loop pays nothing for it.
+    """
+
+    __slots__ = ("function", "label")
+
+    def __init__(self, function: Callable, label: str) -> None:
+        self.function, self.label = function, label
+
+    def __call__(self, *args: Any) -> Any:
+        plugins.trace(self.label)
+        return self.function(*args)
+
+
 def _callable_for(impl: pluggy.HookImpl, spec: tuple[str, ...]) -> Callable:
     if impl.hookwrapper:
         raise pluggy.PluginValidationError(
@@ -103,9 +119,10 @@ def _callable_for(impl: pluggy.HookImpl, spec: tuple[str, ...]) -> Callable:
             f"{impl.function.__name__}; use @hookimpl(wrapper=True)",
         )
     names = tuple(impl.argnames)
-    if names == spec:
-        return impl.function
-    return _KeywordCall(impl.function, names, spec)
+    function = impl.function if names == spec else _KeywordCall(impl.function, names, spec)
+    if plugins.tracing():
+        return _Traced(function, f"{impl.function.__name__} -> {impl.plugin_name}")
+    return function
 
 
 def _chain(impls: Sequence[pluggy.HookImpl], spec: tuple[str, ...]) -> tuple[Callable, ...]:

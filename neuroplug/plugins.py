@@ -63,6 +63,16 @@ def _truthy(value: str | None) -> bool:
     return (value or "").strip().lower() not in ("", "0", "false", "no", "off")
 
 
+def tracing() -> bool:
+    """Whether ``NEUROPLUG_TRACE_HOOKS`` asks for every hook call on stderr."""
+    return _truthy(os.environ.get(TRACE_ENV))
+
+
+def trace(message: str) -> None:
+    """Write one trace line to stderr (only called when :func:`tracing` is on)."""
+    sys.stderr.write(f"neuroplug trace: {message}\n")
+
+
 def blocked_names() -> set[str]:
     """Entry-point names listed in ``NEUROPLUG_DISABLE_PLUGINS``."""
     return {n.strip() for n in os.environ.get(DISABLE_ENV, "").split(",") if n.strip()}
@@ -76,7 +86,7 @@ def get_plugin_manager() -> pluggy.PluginManager:
             if _pm is None:
                 pm = pluggy.PluginManager(hookspecs.PROJECT)
                 pm.add_hookspecs(hookspecs)
-                if _truthy(os.environ.get(TRACE_ENV)):
+                if tracing():
                     pm.trace.root.setwriter(lambda msg: sys.stderr.write(msg))
                     pm.enable_tracing()
                 _load_entry_points(pm)

@@ -227,6 +227,8 @@ def build_registry(pm: Any) -> Registry:
         registry.current_plugin = name
         try:
             for impl in impls_by_plugin[name]:
+                if plugins.tracing():
+                    plugins.trace(f"{impl.function.__name__} -> {name}")
                 impl.function(registry=registry)
         except Exception as exc:
             registry._remove_plugin(name)

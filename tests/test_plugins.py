@@ -218,3 +218,23 @@ def test_looking_up_names_during_registration_is_a_clear_error(register_plugin):
     with pytest.warns(plugins.PluginLoadWarning, match="must not look names up"):
         register_plugin(Reentrant(), name="reentrant")
         assert "dm" in neuroplug.list_tasks()
+
+
+def test_trace_switch_writes_every_hook_call_to_stderr(tmp_path: Path):
+    proc = run_python(
+        """
+        import neuroplug
+        env = neuroplug.make_stack("dm", [("noise", {"std_noise": 0.1})])
+        env.reset(seed=0)
+        env.step(0)
+        """,
+        tmp_path,
+        NEUROPLUG_TRACE_HOOKS="1",
+    )
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stderr.splitlines()
+    assert "neuroplug trace: neuroplug_add_tasks -> tasks" in lines
+    observation = "neuroplug trace: neuroplug_observation -> layer-"
+    assert any(line.startswith(observation) for line in lines)
+    untraced = run_python("import neuroplug; neuroplug.make('dm').reset(seed=0)", tmp_path)
+    assert "neuroplug trace" not in untraced.stderr
