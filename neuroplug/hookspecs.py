@@ -78,6 +78,23 @@ def neuroplug_add_schedules(registry: Registry) -> None:
     """
 
 
+@hookspec
+def neuroplug_add_activation_readers(readers: Any) -> None:
+    """Teach the Monitor's activation probes to read a new kind of network layer.
+
+    Called once per plugin each time ``Monitor.record_activations(layer)`` looks up a
+    reader (so plugins registered by hand later are seen). Call
+    ``readers.add(layer_type, reader)``: ``reader(layer, inputs, output)`` is called from the
+    layer's forward hook (PyTorch's ``register_forward_hook``) and returns
+    ``{population: tensor or array}``, e.g. ``{"output": out, "hidden": h_n}``. Lookup
+    follows the layer's class hierarchy (the most specific registered class wins);
+    registering a class another plugin already registered raises
+    :class:`neuroplug.errors.DuplicateNameError` and that plugin's readers are skipped
+    with a warning. The built-in ``monitor`` plugin registers PyTorch's ``nn.Linear``,
+    ``nn.RNN`` / ``nn.GRU`` / ``nn.LSTM`` (and cells) and the activation-function modules.
+    """
+
+
 # --- runtime: trial generation ------------------------------------------------------
 
 

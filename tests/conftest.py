@@ -27,6 +27,12 @@ def pytest_configure(config: pytest.Config) -> None:
     existing = plugins.blocked_names()
     if foreign - existing:
         os.environ[plugins.DISABLE_ENV] = ",".join(sorted(existing | foreign))
+    # A Monitor built without save_dir writes under $NEUROPLUG_RUNS_DIR: keep test runs
+    # out of the working tree.
+    if not os.environ.get("NEUROPLUG_RUNS_DIR"):
+        import tempfile
+
+        os.environ["NEUROPLUG_RUNS_DIR"] = tempfile.mkdtemp(prefix="neuroplug-test-runs-")
 
 
 @pytest.fixture
