@@ -1,0 +1,117 @@
+"""Policy evaluation on a monitored env: a random policy or an SB3-style ``predict`` model.
+
+The Monitor routes the trials finished during an evaluation into ``data_eval`` (never into
+``data``, never into the saved files); this module only drives the loop and summarises.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any, TextIO
+
+import gymnasium as gym
+import numpy as np
+
+__all__ = ["ProgressBar", "run_policy", "summarize"]
+
+
+class ProgressBar:
+    """A one-line text progress bar on a stream (stderr by default), redrawn per percent."""
+
+    def __init__(self, total: int, label: str = "evaluating", stream: TextIO | None = None,
+                 width: int = 30) -> None:
+        self.total, self.label, self.width = max(1, int(total)), label, width
+        self.stream = stream if stream is not None else sys.stderr
+        self._shown = -1
+        self.update(0)
+
+    def update(self, done: int) -> None:
+        """Show ``done`` of ``total`` (redraws only when the percentage changes)."""
+        percent = min(100, 100 * done // self.total)
+        if percent == self._shown:
+            return
+        self._shown = percent
+        filled = self.width * percent // 100
+        bar = "#" * filled + "." * (self.width - filled)
+        self.stream.write(f"\r{self.label} [{bar}] {done}/{self.total} ({percent}%)")
+        self.stream.flush()
+
+    def close(self) -> None:
+        """End the line."""
+        self.stream.write("\n")
+        self.stream.flush()
+
+
+def _action_for(space: gym.Space, action: Any) -> Any:
+    """The model's output as an action of ``space`` (SB3 returns arrays, even for one env)."""
+    if isinstance(space, gym.spaces.Discrete):
+        return int(np.asarray(action).reshape(-1)[0])
+    array = np.asarray(action)
+    if space.shape is not None and array.shape != space.shape and array.size == np.prod(
+        space.shape
+    ):
+        array = array.reshape(space.shape)
+    return array
+
+
+def run_policy(step: Callable[[Any], tuple], reset: Callable[[], tuple], space: gym.Space,
+               trials_done: Callable[[], int], num_trials: int, model: Any = None,
+               verbose: bool = True) -> None:
+    """Step until ``trials_done()`` reaches ``num_trials``.
+
+    ``model`` is ``None`` (actions sampled from ``space``) or any object with
+    ``predict(obs, state=None, episode_start=None, deterministic=True)`` returning
+    ``(action, state)``; the state is reset (``state=None``, ``episode_start=[True]``) at
+    the first step of every trial, so a recurrent policy starts each trial afresh.
+    """
+    if model is not None and not callable(getattr(model, "predict", None)):
+        raise TypeError(
+            f"model must be None (random policy) or have a predict(obs, state=None, "
+            f"episode_start=None, deterministic=True) method, got {type(model).__name__}"
+        )
+    bar = ProgressBar(num_trials) if verbose else None
+    obs, _ = reset()
+    state = None
+    start = True
+    done = trials_done()
+    try:
+        while done < num_trials:
+            if model is None:
+                action = space.sample()
+            else:
+                result = model.predict(obs, state=state, episode_start=np.array([start]),
+                                       deterministic=True)
+                if isinstance(result, tuple) and len(result) == 2:
+                    action, state = result
+                else:
+                    action = result
+                action = _action_for(space, action)
+            obs, _, _, _, info = step(action)
+            start = bool(info.get("new_trial", False))
+            if start:
+                state = None
+                done = trials_done()
+                if bar is not None:
+                    bar.update(done)
+    finally:
+        if bar is not None:
+            bar.close()
+
+
+def summarize(table: dict[str, list]) -> dict[str, Any]:
+    """The summary :meth:`Monitor.evaluate_policy` returns, from the evaluation's trials."""
+    performances = [float(p) for p in table["performance"]]
+    rewards = [float(r) for r in table["reward"]]
+    cum_rewards = [float(r) for r in table["cum_reward"]]
+    n = len(rewards)
+    return {
+        "mean_performance": float(np.mean(performances)) if n else float("nan"),
+        # As in NeuroGym: the fraction of trials that ended with a positive reward.
+        "mean_reward": float(np.mean(np.asarray(rewards) > 0)) if n else float("nan"),
+        "mean_cum_reward": float(np.mean(cum_rewards)) if n else float("nan"),
+        "performances": performances,
+        "rewards": rewards,
+        "cum_rewards": cum_rewards,
+        "num_trials": n,
+    }

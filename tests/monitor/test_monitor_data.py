@@ -1,0 +1,208 @@
+"""What the Monitor records and saves: exactly the trials fed in, in numbered npz files."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+from neuroplug_plugins.monitor import load_run
+from neuroplug_plugins.monitor.storage import TrialTable, Writer
+
+
+def _files(path):
+    return sorted(path.glob("*.npz"))
+
+
+def _load(path):
+    with np.load(path, allow_pickle=False) as npz:
+        return {key: npz[key] for key in npz.files}
+
+
+def test_saved_files_hold_exactly_the_trials_fed_in(monitored, run_trials, tmp_path):
+    env = monitored(interval=4, save_dir=tmp_path / "run", name="dm-data")
+    fed = run_trials(env, 23, seed=1)
+    files = _files(tmp_path / "run")
+    assert [f.name for f in files] == [f"dm-data-{i:06d}.npz" for i in range(5)]
+    assert env.data.rows == 3  # 23 = 5 * 4 + 3 not saved yet
+    env.close()
+    files = _files(tmp_path / "run")
+    assert len(files) == 6
+    assert [len(_load(f)["trial"]) for f in files] == [4, 4, 4, 4, 4, 3]
+    table = load_run(tmp_path / "run")
+    np.testing.assert_array_equal(table["trial"], np.arange(23))
+    np.testing.assert_array_equal(table["action"], fed["action"])
+    np.testing.assert_array_equal(table["reward"], fed["reward"])
+    np.testing.assert_allclose(table["cum_reward"], fed["cum_reward"])
+    np.testing.assert_array_equal(table["performance"], fed["performance"])
+    np.testing.assert_array_equal(table["params.ground_truth"],
+                                  [p["ground_truth"] for p in fed["params"]])
+    np.testing.assert_array_equal(table["params.coh"], [p["coh"] for p in fed["params"]])
+    assert env.num_tr == 23 and env.data.rows == 0
+    for column in table.values():
+        assert column.dtype != object
+
+
+def test_files_load_without_pickle_and_carry_metadata(monitored, run_trials, tmp_path):
+    env = monitored(interval=5, save_dir=tmp_path, name="meta")
+    run_trials(env, 5)
+    (path,) = _files(tmp_path)
+    arrays = _load(path)  # allow_pickle=False: raises on any object array
+    meta = json.loads(str(arrays["__meta__"]))
+    assert meta["format"] == "neuroplug-monitor/1"
+    assert (meta["name"], meta["number"], meta["rows"]) == ("meta", 0, 5)
+    assert meta["task"] == "PerceptualDecisionMaking"
+    assert all(a.dtype.kind != "O" for a in arrays.values())
+
+
+def test_trigger_step_saves_every_interval_steps(monitored, run_trials, tmp_path):
+    env = monitored(trigger="step", interval=10, save_dir=tmp_path, name="steps")
+    env.reset(seed=0)
+    finished_by = {}
+    trials = 0
+    for t in range(1, 96):
+        _, _, _, _, info = env.step(t % 3)
+        trials += info["new_trial"]
+        finished_by[t] = trials
+    files = _files(tmp_path)
+    assert len(files) == 9
+    metas = [json.loads(str(_load(f)["__meta__"])) for f in files]
+    assert [m["t"] for m in metas] == [10 * (i + 1) for i in range(9)]
+    counts = [len(_load(f)["trial"]) for f in files]
+    assert sum(counts) == finished_by[90]
+    assert counts == [finished_by[10 * (i + 1)] - (finished_by[10 * i] if i else 0)
+                      for i in range(9)]
+    env.close()
+    total = len(load_run(tmp_path)["trial"])
+    assert total == finished_by[95] == env.num_tr
+
+
+def test_collect_data_false_records_nothing(monitored, tmp_path):
+    env = monitored(interval=2, save_dir=tmp_path)
+    env.reset(seed=0)
+    for _ in range(200):
+        env.step(1, collect_data=False)
+    assert env.num_tr == 0 and env.t == 0 and env.data.rows == 0
+    env.close()
+    assert _files(tmp_path) == []
+
+
+def test_cum_reward_attribute_tracks_the_current_trial(monitored):
+    env = monitored(task_kwargs={"rewards": {"abort": -0.1}})
+    env.reset(seed=0)
+    _, r1, *_ = env.step(1)  # breaking fixation: -0.1, trial continues
+    _, r2, *_ = env.step(1)
+    assert env.cum_reward == pytest.approx(r1 + r2) == pytest.approx(-0.2)
+    while not env.step(0)[4]["new_trial"]:
+        pass
+    assert env.cum_reward == 0.0
+
+
+def test_remainder_is_saved_at_interpreter_exit(tmp_path):
+    script = textwrap.dedent(f"""
+        import neuroplug
+        from neuroplug_plugins.monitor import Monitor
+        env = Monitor(neuroplug.make("dm"), interval=1000, save_dir={str(tmp_path)!r},
+                      verbose=False)
+        env.reset(seed=0)
+        n = 0
+        while n < 17:
+            n += env.step(1)[4]["new_trial"]
+        # no close(): the monitor must save at exit
+    """)
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=120)
+    table = load_run(tmp_path)
+    np.testing.assert_array_equal(table["trial"], np.arange(17))
+
+
+def test_remainder_is_saved_when_the_monitor_is_collected(monitored, tmp_path):
+    import gc
+
+    env = monitored(interval=100, save_dir=tmp_path)
+    env.reset(seed=0)
+    n = 0
+    while n < 3:
+        n += env.step(2)[4]["new_trial"]
+    del env
+    gc.collect()
+    assert len(load_run(tmp_path)["trial"]) == 3
+
+
+def test_table_columns_are_typed_for_every_kind_of_parameter(tmp_path):
+    import logging
+
+    table = TrialTable()
+    records = [
+        {"action": 1, "reward": 1.0, "cum_reward": 1.0, "performance": 1, "steps": 3,
+         "gt": 1, "params": {"coh": 6.4, "side": "left", "vec": np.array([1.0, 2.0])}},
+        {"action": 2, "reward": 0.0, "cum_reward": -0.1, "performance": 0, "steps": 4,
+         "gt": 1, "params": {"coh": 12.8, "nested": {"a": 3}, "ragged": [1, 2]}},
+        {"action": np.int64(0), "reward": 0.0, "cum_reward": 0.0, "performance": 0,
+         "steps": 2, "gt": None, "params": {"side": None, "ragged": [1, 2, 3]}},
+    ]
+    for i, record in enumerate(records):
+        table.append(i, record)
+    assert table.rows == 3 and all(len(v) == 3 for v in table.values())
+    writer = Writer(table, tmp_path, "typed", {}, logging.getLogger("t"), verbose=False)
+    writer.write()
+    loaded = load_run(tmp_path)
+    assert loaded["params.coh"][:2].tolist() == [6.4, 12.8] and np.isnan(loaded["params.coh"][2])
+    assert loaded["params.side"].tolist() == ["left", "", ""]
+    assert loaded["params.nested.a"][1] == 3 and np.isnan(loaded["params.nested.a"][0])
+    assert loaded["params.ragged"].dtype.kind == "U"  # ragged values: stored as text
+    assert loaded["params.vec"].dtype.kind == "U"  # present in one row only
+    assert np.isnan(loaded["gt"][2]) and loaded["gt"][0] == 1
+    assert loaded["action"].dtype.kind == "i"
+
+
+def test_load_run_fills_columns_that_appear_later(tmp_path):
+    import logging
+
+    table = TrialTable()
+    writer = Writer(table, tmp_path, "grow", {}, logging.getLogger("t"), verbose=False)
+    table.append(0, {"action": 1, "reward": 1.0, "params": {"coh": 1.0}})
+    writer.write()
+    table.append(1, {"action": 2, "reward": 0.0, "params": {"coh": 2.0, "block": 3}})
+    writer.write()
+    loaded = load_run(tmp_path)
+    np.testing.assert_array_equal(loaded["params.coh"], [1.0, 2.0])
+    assert np.isnan(loaded["params.block"][0]) and loaded["params.block"][1] == 3
+
+
+def test_load_run_errors(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no monitor files"):
+        load_run(tmp_path)
+    import logging
+
+    for name in ("a", "b"):
+        table = TrialTable()
+        table.append(0, {"action": 1})
+        Writer(table, tmp_path, name, {}, logging.getLogger("t"), verbose=False).write()
+    with pytest.raises(ValueError, match=r"several monitors.*a, b"):
+        load_run(tmp_path)
+    assert load_run(tmp_path, name="b")["action"].tolist() == [1]
+    assert load_run(tmp_path / "a-000000.npz")["action"].tolist() == [1]
+
+
+def test_numbering_continues_instead_of_overwriting(monitored, run_trials, tmp_path):
+    first = monitored(interval=2, save_dir=tmp_path, name="again")
+    run_trials(first, 2)
+    second = monitored(interval=2, save_dir=tmp_path, name="again")
+    run_trials(second, 2)
+    assert [f.name for f in _files(tmp_path)] == ["again-000000.npz", "again-000001.npz"]
+
+
+def test_monitor_pickles_and_copies(monitored, run_trials):
+    import copy
+    import pickle
+
+    env = monitored(interval=1000)
+    run_trials(env, 3)
+    for clone in (pickle.loads(pickle.dumps(env)), copy.deepcopy(env)):
+        assert clone.num_tr == 3 and clone.data.rows == 3
+        clone.step(0)
+        clone.data.clear_rows()  # keep the copies from saving at exit

@@ -1,0 +1,94 @@
+"""evaluate_policy: random policy near chance, an oracle model near perfect, nothing saved."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+
+class OracleModel:
+    """Remembers the strongest stimulus direction in its state and reports it at decision.
+
+    SB3-style ``predict``; records the ``(state, episode_start)`` it got on every call so the
+    test can check that the state is reset at the first step of every trial.
+    """
+
+    def __init__(self) -> None:
+        self.calls = []
+
+    def predict(self, obs, state=None, episode_start=None, deterministic=True):
+        self.calls.append((state, bool(np.asarray(episode_start).reshape(-1)[0])))
+        assert deterministic is True
+        memory = np.zeros(2) if state is None else state
+        if obs[0] > 0.5:  # fixation cue on: integrate the stimulus, hold fixation
+            return np.array([0]), memory + obs[1:]
+        return np.array([1 + int(np.argmax(memory))]), memory
+
+
+def test_random_policy_is_near_chance(monitored, tmp_path):
+    env = monitored(save_dir=tmp_path)
+    env.action_space.seed(0)
+    env.reset(seed=0)
+    n = 600
+    result = env.evaluate_policy(num_trials=n, verbose=False)
+    assert len(result["performances"]) == len(result["rewards"]) == n
+    assert len(result["cum_rewards"]) == n
+    # Fixate, left, right with equal probability at the one decision step: 1/3 correct.
+    sd = np.sqrt(1 / 3 * 2 / 3 / n)
+    assert abs(result["mean_performance"] - 1 / 3) < 4 * sd
+    assert result["mean_reward"] == pytest.approx(np.mean(np.array(result["rewards"]) > 0))
+    assert env.data_eval.rows == n
+
+
+def test_oracle_model_is_near_perfect_and_state_resets_per_trial(monitored):
+    env = monitored(task_kwargs={"sigma": 0.0, "cohs": [6.4, 25.6]})
+    env.reset(seed=3)
+    model = OracleModel()
+    result = env.evaluate_policy(num_trials=100, model=model, verbose=False)
+    assert result["mean_performance"] >= 0.99
+    assert result["mean_reward"] >= 0.99
+    assert len(result["performances"]) == 100
+    starts = [i for i, (_, start) in enumerate(model.calls) if start]
+    assert len(starts) == 100 and starts[0] == 0
+    assert all(model.calls[i][0] is None for i in starts)
+    assert all(state is not None for i, (state, start) in enumerate(model.calls) if not start)
+
+
+def test_evaluation_never_touches_training_data_or_files(monitored, run_trials, tmp_path):
+    env = monitored(interval=5, save_dir=tmp_path)
+    run_trials(env, 12)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    assert len(before) == 2
+    data_before = {k: list(v) for k, v in env.data.items()}
+    num_tr, t = env.num_tr, env.t
+    result = env.evaluate_policy(num_trials=30, verbose=False)
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+    assert {k: list(v) for k, v in env.data.items()} == data_before
+    assert (env.num_tr, env.t) == (num_tr, t)
+    assert env.data_eval.rows == 30
+    assert env.data_eval["performance"] == result["performances"]
+    env.close()  # the 2 unsaved training trials, no evaluation trial
+    files = sorted(tmp_path.glob("*.npz"))
+    assert len(files) == 3
+    with np.load(files[-1], allow_pickle=False) as npz:
+        assert npz["trial"].tolist() == [10, 11]
+    # A second evaluation replaces data_eval.
+    env.evaluate_policy(num_trials=4, verbose=False)
+    assert env.data_eval.rows == 4
+
+
+def test_progress_bar_when_verbose(monitored, capsys):
+    env = monitored()
+    env.evaluate_policy(num_trials=20, verbose=True)
+    err = capsys.readouterr().err
+    assert "20/20 (100%)" in err and "evaluating [" in err
+    env.evaluate_policy(num_trials=5, verbose=False)
+    assert capsys.readouterr().err == ""
+
+
+def test_bad_arguments(monitored):
+    env = monitored()
+    with pytest.raises(ValueError, match="num_trials must be a positive int, got 0"):
+        env.evaluate_policy(num_trials=0)
+    with pytest.raises(TypeError, match="predict"):
+        env.evaluate_policy(num_trials=3, model=object(), verbose=False)
