@@ -21,15 +21,15 @@ def task_label(task: gym.Env) -> str:
     return getattr(spec, "id", None) or type(task).__name__
 
 
-def choices_below(wrapper: str, env: gym.Env) -> dict[int, list[Any]]:
-    """``id(task) -> list of choices`` for every task under ``env``.
+def choices_below(wrapper: str, env: gym.Env) -> dict[TrialEnv, list[Any]]:
+    """``task -> list of choices`` for every task under ``env``.
 
     Every task must expose a non-empty ``choices`` (the values its ground truth takes), all
     of the same length (several tasks sit under a multi-env layer); otherwise an
     :class:`IncompatibleWrapperError` names the wrapper, the task and what is missing.
     """
     tasks: list[TrialEnv] = tasks_below(env)
-    found: dict[int, list[Any]] = {}
+    found: dict[TrialEnv, list[Any]] = {}
     for task in tasks:
         choices = getattr(task, "choices", None)
         if choices is None:
@@ -43,10 +43,10 @@ def choices_below(wrapper: str, env: gym.Env) -> dict[int, list[Any]]:
             raise IncompatibleWrapperError(
                 f"{wrapper} on {task_label(task)}: the task's 'choices' is empty"
             )
-        found[id(task)] = values
+        found[task] = values
     sizes = {len(v) for v in found.values()}
     if len(sizes) > 1:
-        listing = ", ".join(f"{task_label(t)}: {len(found[id(t)])}" for t in tasks)
+        listing = ", ".join(f"{task_label(t)}: {len(found[t])}" for t in tasks)
         raise IncompatibleWrapperError(
             f"{wrapper}: every task below must have the same number of choices, got {listing}"
         )

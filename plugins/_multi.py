@@ -101,7 +101,8 @@ class MultiEnvLayer(TrialWrapper):
         self._spec_kwargs: dict[str, Any] = {"env_input": bool(env_input)}
         self.env_input = bool(env_input)
         self._env_tasks = tasks
-        self._index = {id(task): k for k, task in enumerate(tasks)}
+        # Keyed by the task itself (not id()) so copies and unpickled stacks keep working.
+        self._index = {task: k for k, task in enumerate(tasks)}
         self._steps = [_direct_step(e) for e in envs]
         self.i_env = 0
         self._current_step = self._steps[0]
@@ -186,7 +187,7 @@ class MultiEnvLayer(TrialWrapper):
 
     @hookimpl
     def neuroplug_observation(self, env: TrialEnv, step: Step) -> None:
-        step.obs[self._offset + self._index[id(env)]] = 1
+        step.obs[self._offset + self._index[env]] = 1
 
     # --- the loop -------------------------------------------------------------------
 

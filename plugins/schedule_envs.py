@@ -56,7 +56,7 @@ class ScheduleEnvs(MultiEnvLayer):
 
     def _route(self, task: TrialEnv) -> TrialEnv:
         """Called by a task whose trial ended: the schedule picks the next trial's task."""
-        finished = self._index[id(task)]
+        finished = self._index[task]
         i = int(self.schedule())
         if i != finished:
             self._stale.add(finished)

@@ -155,7 +155,7 @@ class SideBias(TrialWrapper):
             self._switch(rng)
         self._left -= 1
         cum = self._cum[self.curr_block]
-        choices = self._choices[id(env)]
+        choices = self._choices[env]
         index = bisect_right(cum, rng.random())
         params["ground_truth"] = choices[index if index < len(choices) else -1]
 

@@ -53,8 +53,8 @@ class TrialHistoryV2(TrialWrapper):
         self.probs = prob_matrix("TrialHistoryV2", "probs", matrix, n, n_rows=n)
         self._cum = cumulative(self.probs)
         self._lookup = {
-            task_id: {value: i for i, value in enumerate(values)}
-            for task_id, values in self._choices.items()
+            task: {value: i for i, value in enumerate(values)}
+            for task, values in self._choices.items()
         }
         self.prev_trial = int(self.tasks[0].np_random.integers(n))
         self._drawn = self.prev_trial
@@ -67,7 +67,7 @@ class TrialHistoryV2(TrialWrapper):
     @hookimpl
     def neuroplug_trial_params(self, env: TrialEnv, params: dict[str, Any]) -> None:
         index = bisect_right(self._cum[self.prev_trial], env.np_random.random())
-        choices = self._choices[id(env)]
+        choices = self._choices[env]
         if index >= len(choices):
             index = len(choices) - 1
         self._drawn = index
@@ -77,7 +77,7 @@ class TrialHistoryV2(TrialWrapper):
     def neuroplug_trial_built(self, env: TrialEnv, trial: dict[str, Any]) -> None:
         gt = trial.get("ground_truth")
         try:
-            self.prev_trial = self._lookup[id(env)][gt]
+            self.prev_trial = self._lookup[env][gt]
         except (KeyError, TypeError):  # not one of the choices (or unhashable)
             self.prev_trial = self._drawn
 
