@@ -82,7 +82,7 @@ class ContextDecisionMaking(TrialEnv):
         )
         n = self.dim_ring
         self.theta = np.linspace(0, 2 * np.pi, n + 1)[:-1]
-        self.choices = np.arange(1, n + 1)
+        self.choices = list(range(1, n + 1))
         names: dict[str, Any] = {
             "fixation": 0,
             **{f"stim{i + 1}_mod1": i + 1 for i in range(n)},

@@ -294,6 +294,9 @@ class DualDelayMatchSample(TrialEnv):
     are rewarded (or not) step by step without ending the trial; the first response in
     the second test ends it. Responses outside the tests cost ``rewards["abort"]``.
 
+    A ``ground_truth`` trial parameter (set by layers that bias ``choices``) fixes the
+    answer to the first test, ``ground_truth1``.
+
     ``performance`` is 1 when the agent responded in both tests and every response it gave
     there was correct. (NeuroGym counts a trial as correct as soon as any single response is
     correct, which a random agent achieves on 93 % of trials; rewards are identical.)
@@ -350,6 +353,10 @@ class DualDelayMatchSample(TrialEnv):
             "sample2": float(_pick(rng, (0.0, 0.5))),
             "test_order": int(_pick(rng, (0, 1))),
         }
+        if "ground_truth" in kwargs and "ground_truth1" not in kwargs:
+            # layers that bias ``choices`` (side_bias, trial_history_v2) set ground_truth:
+            # it is the answer to the first test
+            trial["ground_truth1"] = int(kwargs["ground_truth"])
         trial.update(kwargs)
         gt1, gt2 = int(trial["ground_truth1"]), int(trial["ground_truth2"])
         sample1, sample2 = float(trial["sample1"]), float(trial["sample2"])

@@ -162,7 +162,6 @@ class MotorTiming(TrialEnv):
         self.prod_margin = check_non_negative("prod_margin", prod_margin)
         self.production_ind = [0, 1]
         self.intervals = [800, 1500]
-        self.choices = self.production_ind
         self.rewards = merged("rewards", {"abort": -0.1, "correct": +1.0, "fail": 0.0}, rewards)
         self.timing = check_timing(
             {"fixation": 500, "cue": ("uniform", (1000, 3000)), "set": 50}, timing
