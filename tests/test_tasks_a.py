@@ -561,3 +561,11 @@ def test_pickled_task_continues_identically(name):
         b, rb, *_ = clone.step(action)
         np.testing.assert_array_equal(a, b)
         assert ra == rb
+
+
+def test_delay_comparison_pairs_in_either_order():
+    task = make("delay_comparison", sigma=0, vpairs=[(10, 30)]).unwrapped
+    task.reset(seed=0)
+    for gt in (1, 2, 1, 2):
+        trial = task.new_trial(ground_truth=gt)
+        assert (trial["v1"] > trial["v2"]) == (gt == 1)

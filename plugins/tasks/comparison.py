@@ -37,16 +37,19 @@ def _check_vpairs(vpairs: Sequence[Sequence[float]] | None) -> list[tuple[float,
 
 
 class DelayComparison(TrialEnv):
-    """Delayed comparison (Romo): report which of two stimuli, separated by a delay, was larger.
+    """Delayed comparison: report which of two stimuli, separated by a delay, was larger.
 
-    Two scalar stimuli (e.g. vibration frequencies, coded between 0.5 and 1 on one input
-    unit) are shown one after the other with a delay in between; in the decision period
-    (every input off) the agent answers 1 if the first was larger and 2 if the second was.
+    Two scalar stimuli (e.g. the vibration frequencies of Romo's vibrotactile task, coded
+    between 0.5 and 1 on one input unit) are shown one after the other with a delay in
+    between; in the decision period (every input off) the agent answers 1 if the first was
+    larger and 2 if the second was.
 
     Args:
         dt: step duration in ms.
         vpairs: pairs of stimulus values; each trial uses one pair, in random order
-            (default ``[(18, 10), (22, 14), (26, 18), (30, 22), (34, 26)]``).
+            (default ``[(18, 10), (22, 14), (26, 18), (30, 22), (34, 26)]``). A pair may be
+            given in either order: the larger value is shown first when ``ground_truth`` is
+            1. (NeuroGym assumes the larger value comes first in each pair.)
         rewards: overrides of ``{"abort": -0.1, "correct": +1.0, "fail": 0.0}``.
         timing: overrides of ``{"fixation": 500, "stimulus1": 500, "delay": 1000,
             "stimulus2": 500, "decision": 100}``.
