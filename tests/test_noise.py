@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import numpy as np
 import pytest
 from gymnasium.utils.env_checker import check_env
@@ -157,3 +160,15 @@ def test_seeded_reset_restores_adaptive_level():
     assert env.std_noise != 0.2  # unseeded reset: training continues at the level reached
     env.reset(seed=0)
     assert env.std_noise == 0.2
+
+
+def run_doc_example(page: str) -> None:
+    """Run the example (the last ``python`` block) of ``docs/wrappers/<page>.md``."""
+    text = (Path(__file__).resolve().parents[1] / "docs" / "wrappers" / f"{page}.md").read_text()
+    blocks = re.findall(r"```python\n(.*?)```", text, re.S)
+    assert blocks, f"docs/wrappers/{page}.md has no python example"
+    exec(compile(blocks[-1], f"docs/wrappers/{page}.md", "exec"), {})
+
+
+def test_doc_example_runs():
+    run_doc_example("noise")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import numpy as np
 import pytest
 from gymnasium.utils.env_checker import check_env
@@ -131,3 +134,16 @@ def test_same_wrapper_twice_appends_twice():
     env.reset(seed=0)
     obs, *_ = env.step(2)
     assert obs[3] == 2 and obs[4] == 2
+
+
+def run_doc_example(page: str) -> None:
+    """Run the example (the last ``python`` block) of ``docs/wrappers/<page>.md``."""
+    text = (Path(__file__).resolve().parents[1] / "docs" / "wrappers" / f"{page}.md").read_text()
+    blocks = re.findall(r"```python\n(.*?)```", text, re.S)
+    assert blocks, f"docs/wrappers/{page}.md has no python example"
+    exec(compile(blocks[-1], f"docs/wrappers/{page}.md", "exec"), {})
+
+
+@pytest.mark.parametrize("page", ['pass_action', 'pass_reward'])
+def test_doc_example_runs(page):
+    run_doc_example(page)
