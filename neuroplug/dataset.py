@@ -46,10 +46,12 @@ import numpy as np
 from neuroplug.layer import Layer, tasks_below
 from neuroplug.trial_env import TrialEnv
 
-__all__ = ["Batch", "Dataset"]
+__all__ = ["Batch", "Dataset", "TrialBlock"]
 
 MODES = ("continuous", "trial")
-PATHS = ("auto", "fast", "step")
+PATHS = ("auto", "vectorized", "fast", "step")
+#: Trials a task builds per ``build_trials`` call on the vectorized path.
+BLOCK_TRIALS = 64
 #: NeuroGym's default sequence length in continuous mode.
 DEFAULT_SEQ_LEN = 1000
 #: Spawn-key tags separating the seed streams of rows, the path probe and torch epochs from
@@ -86,6 +88,31 @@ class Batch:
     def __iter__(self) -> Iterator[np.ndarray]:
         yield self.inputs
         yield self.targets
+
+
+@attrs.frozen(eq=False)
+class TrialBlock:
+    """Several consecutive trials, built at once by a task's optional ``build_trials(n)``.
+
+    The vectorized path of :class:`Dataset` uses it. A task that can build many trials in
+    a few numpy calls defines ``build_trials(self, n) -> TrialBlock | None`` with this
+    contract: the result is exactly what ``n`` successive ``new_trial()`` calls without any
+    hook would produce -- the same observation and ground-truth buffers, drawn from
+    ``self.rng`` in the same order, so the generator ends in the same state -- with the
+    trials' buffers concatenated along time. Return ``None`` when a configuration is not
+    supported (the dataset then builds trials one by one). Afterwards the task's current
+    trial (``ob``, periods) is unspecified: the dataset never steps a task it fills this
+    way. The dataset checks the contract on a probe before using it.
+
+    Attributes:
+        ob: ``(total_steps, *observation_shape)`` observations of the ``n`` trials.
+        gt: ``(total_steps, *action_shape)`` ground truth.
+        lengths: ``(n,)`` steps of each trial (summing to ``total_steps``).
+    """
+
+    ob: np.ndarray
+    gt: np.ndarray
+    lengths: np.ndarray
 
 
 def _is_task_pair(spec: Any) -> bool:
@@ -304,6 +331,85 @@ class _FastRow(_Row):
         return out
 
 
+class _VectorRow(_FastRow):
+    """Vectorized path: blocks of trials from the task's ``build_trials(n)``."""
+
+    block_trials = BLOCK_TRIALS
+
+    def _load(self) -> None:  # the first trial, built by reset
+        task = self.task
+        if task.gt is None:
+            raise ValueError(
+                f"Dataset: task {type(task).__name__} sets no ground truth "
+                f"(set_groundtruth), so it has no targets"
+            )
+        self._set_block(task.ob, task.gt, np.array([len(task.ob)]))
+
+    def _set_block(self, ob: np.ndarray, gt: np.ndarray, lengths: np.ndarray) -> None:
+        self.ob, self.gt = ob, gt
+        self.starts = np.concatenate(([0], np.cumsum(lengths)))
+        self.total = int(self.starts[-1])
+        self.trial_k = 0  # next trial of the block handed out in trial mode
+        self.pos = 0
+
+    def _next_block(self) -> None:
+        block = self.task.build_trials(self.block_trials)
+        if not isinstance(block, TrialBlock):
+            raise TypeError(
+                f"Dataset: {type(self.task).__name__}.build_trials returned "
+                f"{type(block).__name__}, not a TrialBlock, after a probe accepted it"
+            )
+        lengths = np.asarray(block.lengths, dtype=np.int64)
+        if not (len(block.ob) == len(block.gt) == int(lengths.sum())) or (lengths < 1).any():
+            raise ValueError(
+                f"Dataset: {type(self.task).__name__}.build_trials returned buffers of "
+                f"{len(block.ob)} / {len(block.gt)} steps for trial lengths summing to "
+                f"{int(lengths.sum())}"
+            )
+        self._set_block(block.ob, block.gt, lengths)
+
+    def fill(self, inputs: np.ndarray, targets: np.ndarray, mask: np.ndarray,
+             start: np.ndarray) -> None:
+        filled, total = 0, inputs.shape[0]
+        mask[:] = 1.0
+        while filled < total:
+            pos = self.pos
+            n = min(self.total - pos, total - filled)
+            end = filled + n
+            inputs[filled:end] = self.ob[pos:pos + n]
+            targets[filled:end] = self.gt[pos:pos + n]
+            starts = self.starts
+            first = np.searchsorted(starts, pos)
+            last = np.searchsorted(starts, pos + n)
+            start[starts[first:last] - pos + filled] = True
+            filled = end
+            self.pos = pos + n
+            if self.pos >= self.total:
+                self._next_block()
+
+    def trial(self) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        if self.trial_k >= len(self.starts) - 1:
+            self._next_block()
+        k = self.trial_k
+        begin, end = int(self.starts[k]), int(self.starts[k + 1])
+        self.trial_k = k + 1
+        mask = self.dataset._ones_mask(end - begin) if self.dataset._with_mask else None
+        return self.ob[begin:end], self.gt[begin:end], mask
+
+
+def _vector_obstacle(task: TrialEnv) -> str | None:
+    """Why ``task``'s trials cannot come from ``build_trials`` blocks (None if they can)."""
+    if not callable(getattr(task, "build_trials", None)):
+        return f"task {type(task).__name__} has no build_trials"
+    hooks = task.hooks
+    for kind in ("trial_params", "trial_built", "loss_mask"):
+        if getattr(hooks, kind, ()):
+            return f"neuroplug_{kind} hooks run per trial"
+    if getattr(task, "neuroplug_loss_mask", None) is not None:
+        return "the task shapes the loss mask per trial"
+    return None
+
+
 class Dataset:
     """Batches of inputs, targets and loss weights from a task stack, for supervised learning.
 
@@ -385,7 +491,7 @@ class Dataset:
         self._ones: dict[int, np.ndarray] = {}
         self._with_mask = True
         self.path, self.path_reason = self._choose_path(path)
-        row_class = _FastRow if self.path == "fast" else _StepRow
+        row_class = {"vectorized": _VectorRow, "fast": _FastRow, "step": _StepRow}[self.path]
         #: The seed each row's stack is reset with before its first batch: stepping
         #: ``make_stack(...)`` reset with ``row_seeds[r]`` under the ground-truth actions
         #: reproduces row ``r``.
@@ -466,20 +572,36 @@ class Dataset:
         if requested == "step":
             return "step", "requested"
         obstacle = _fast_path_obstacle(self._template)
+        fast_obstacle = obstacle
+        if requested in ("auto", "vectorized"):
+            if obstacle is None:
+                obstacle = _vector_obstacle(tasks_below(self._template)[0])
+            if obstacle is None:
+                obstacle = self._probe(_VectorRow)
+            if obstacle is None:
+                return "vectorized", (
+                    "no per-trial or per-step hooks; the task builds trials in blocks and a "
+                    "probe agreed with a rollout"
+                )
+            if requested == "vectorized":
+                raise ValueError(f"Dataset: path='vectorized' is not possible here: {obstacle}")
+        obstacle = fast_obstacle
         if obstacle is None:
-            obstacle = self._probe()
+            obstacle = self._probe(_FastRow)
         if obstacle is None:
             return "fast", "no per-step work in the stack; probe agreed with a rollout"
         if requested == "fast":
             raise ValueError(f"Dataset: path='fast' is not possible here: {obstacle}")
         return "step", obstacle
 
-    def _probe(self) -> str | None:
+    def _probe(self, row_class: type[_Row]) -> str | None:
         """Build a few trials both ways from a private seed; None if they agree."""
         seed = self._row_seeds(_PROBE_TAG, 1)[0]
         self._with_mask = False
         try:
-            fast = _FastRow(self, self._copy(), seed)
+            fast = row_class(self, self._copy(), seed)
+            if isinstance(fast, _VectorRow):
+                fast.block_trials = 5  # cross block boundaries within the probe
             step = _StepRow(self, self._copy(), seed)
             fast.start()
             step.start()
@@ -496,18 +618,21 @@ class Dataset:
             self._with_mask = True
         return None
 
+    def _ones_mask(self, n: int) -> np.ndarray:
+        ones = self._ones.get(n)
+        if ones is None:
+            ones = np.ones((n, *self._target_shape), dtype=np.float32)
+            ones.flags.writeable = False
+            self._ones[n] = ones
+        return ones
+
     def _trial_mask(self, task: TrialEnv) -> np.ndarray:
         """The loss weights of ``task``'s current trial: ones, shaped by the hooks."""
         n = len(task.ob)
         functions = getattr(task.hooks, "loss_mask", ())
         own = getattr(task, "neuroplug_loss_mask", None)
         if not functions and own is None:
-            ones = self._ones.get(n)
-            if ones is None:
-                ones = np.ones((n, *self._target_shape), dtype=np.float32)
-                ones.flags.writeable = False
-                self._ones[n] = ones
-            return ones
+            return self._ones_mask(n)
         mask = np.ones((n, *self._target_shape), dtype=np.float32)
         trial = task.trial if task.trial is not None else {}
         if own is not None:

@@ -381,16 +381,71 @@ def test_pickled_dataset_continues_its_stream() -> None:
     assert _same(dataset.batch(), clone.batch())
 
 
-def test_memory_does_not_grow() -> None:
+@pytest.mark.parametrize("path", ["vectorized", "fast", "step"])
+def test_memory_does_not_grow(path: str) -> None:
     import tracemalloc
 
-    dataset = Dataset("dm", batch_size=8, seq_len=100, seed=0)
-    for _ in range(20):
-        dataset.batch()
+    dataset = Dataset("dm", batch_size=8, seq_len=100, seed=0, path=path)
     tracemalloc.start()
-    base, _ = tracemalloc.get_traced_memory()
-    for _ in range(200):
-        dataset.batch()
-    current, _ = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    assert current - base < 200_000
+    try:
+        for _ in range(30):
+            dataset.batch()
+        steady, _ = tracemalloc.get_traced_memory()
+        for _ in range(150):
+            dataset.batch()
+        current, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert current - steady < 100_000
+
+
+# --- the vectorized path (tasks with build_trials) ------------------------------------
+
+
+DM_CONFIGS = [
+    {},
+    {"timing": VARIABLE_TIMING},
+    {"sigma": 0},
+    {"dim_ring": 3, "cohs": [0, 50]},
+]
+
+
+@pytest.mark.parametrize("mode", ["continuous", "trial"])
+@pytest.mark.parametrize("config", DM_CONFIGS)
+def test_vectorized_path_equals_rollouts(config: dict[str, Any], mode: str) -> None:
+    kwargs = {"batch_size": 3, "seq_len": 90 if mode == "continuous" else None, "seed": 2,
+              "mode": mode}
+    vectorized = Dataset("dm", config, **kwargs)
+    assert vectorized.path == "vectorized", vectorized.path_reason
+    step = Dataset("dm", config, path="step", **kwargs)
+    # enough batches to cross several blocks of BLOCK_TRIALS trials
+    for _ in range(25 if mode == "trial" else 20):
+        assert _same(vectorized.batch(), step.batch())
+
+
+def test_vectorized_path_steps_aside_for_per_trial_hooks(register_plugin) -> None:
+    register_plugin(GraceAndFixationWeights())
+    dataset = Dataset("dm", batch_size=2, seq_len=30, seed=0)
+    assert dataset.path == "fast"
+    assert dataset.path_reason.startswith("no per-step work")
+    with pytest.raises(ValueError, match="neuroplug_loss_mask hooks run per trial"):
+        Dataset("dm", batch_size=2, seq_len=30, path="vectorized")
+
+
+def test_a_wrong_build_trials_is_caught_by_the_probe() -> None:
+    task = neuroplug.make("dm")
+    honest = task.build_trials
+
+    def shuffled(n: int) -> Any:
+        block = honest(n)
+        return neuroplug.dataset.TrialBlock(ob=block.ob[::-1].copy(), gt=block.gt,
+                                            lengths=block.lengths)
+
+    task.build_trials = shuffled
+    dataset = Dataset(task, batch_size=2, seq_len=30, seed=0)
+    assert dataset.path == "fast"
+    with pytest.raises(ValueError, match="path='vectorized' is not possible here: trial 1 "):
+        Dataset(task, batch_size=2, seq_len=30, path="vectorized")
+    task.build_trials = None
+    with pytest.raises(ValueError, match="task PerceptualDecisionMaking has no build_trials"):
+        Dataset(task, batch_size=2, seq_len=30, path="vectorized")
