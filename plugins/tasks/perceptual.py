@@ -102,6 +102,81 @@ class PerceptualDecisionMaking(TrialEnv):
         self.set_groundtruth(trial["ground_truth"], period="decision", where="choice")
         return trial
 
+    def build_trials(self, n: int) -> Any:
+        """``n`` trials at once, for the vectorized path of :class:`neuroplug.Dataset`.
+
+        Exactly what ``n`` calls of ``new_trial()`` without hooks produce: the same draws
+        from ``self.rng`` in the same order (so this loop keeps only the draws per trial),
+        with the buffers assembled in a few numpy operations over all trials. Returns a
+        :class:`neuroplug.dataset.TrialBlock`, or ``None`` for timings it does not handle
+        (an ``until`` period). Added for the dataset (issue 6); the dataset probes it
+        against a rollout before use.
+        """
+        from neuroplug.dataset import TrialBlock
+        from neuroplug.spaces import dim_names
+
+        periods = ("fixation", "stimulus", "delay", "decision")
+        normalized = self.timing.normalized
+        if any(normalized[p][0] == "until" for p in periods):
+            return None
+        constant = all(normalized[p][0] == "constant" for p in periods)
+        rng, dt, sigma, f32 = self.rng, self.dt, self.sigma, np.float32
+        random, normal = rng.random, rng.standard_normal
+        if constant:
+            steps = np.empty((n, 4), dtype=np.int64)
+            steps[:] = [round(self.sample_time(p) / dt) for p in periods]
+            shape = (int(steps[0, 1]), self.dim_ring)
+            if sigma > 0:  # the per-trial draws, in new_trial's order
+                pairs = [(random(2), normal(shape, dtype=f32)) for _ in range(n)]
+                draws = np.array([u for u, _ in pairs])
+                noises = [z for _, z in pairs]
+            else:
+                draws = random((n, 2))  # n consecutive random(2) calls: the same numbers
+        else:
+            rows, draw_list, noises = [], [], []
+            for _ in range(n):
+                draw_list.append(random(2))
+                row = [round(self.sample_time(p) / dt) for p in periods]
+                rows.append(row)
+                if sigma > 0:
+                    noises.append(normal((row[1], self.dim_ring), dtype=f32))
+            steps = np.array(rows, dtype=np.int64).reshape(n, 4)
+            draws = np.array(draw_list).reshape(n, 2)
+        lengths = steps.sum(axis=1)
+        if (lengths < 1).any():
+            return None
+        choice_index = (draws[:, 0] * len(self.choices)).astype(np.int64)
+        coh_index = (draws[:, 1] * len(self.cohs)).astype(np.int64)
+        choices = self.choices[choice_index]
+        cohs = np.asarray(self.cohs, dtype=float)
+        table = np.stack([  # every mean stimulus, from the same cache as new_trial
+            self._stimulus(int(g), float(c)) for g in self.choices for c in cohs
+        ])
+        total = int(lengths.sum())
+        within = np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        fix_end = np.repeat(steps[:, 0], lengths)
+        stim_end = fix_end + np.repeat(steps[:, 1], lengths)
+        decision = within >= stim_end + np.repeat(steps[:, 2], lengths)
+        ob = np.zeros((total, 1 + self.dim_ring), dtype=np.float32)
+        ob[:, 0] = ~decision
+        in_stimulus = (within >= fix_end) & (within < stim_end)
+        stim = table[np.repeat(choice_index * len(cohs) + coh_index, steps[:, 1])]
+        if sigma > 0:
+            noise = np.concatenate(noises)
+            noise *= sigma
+            noise += stim
+            ob[in_stimulus, 1:] = noise
+        else:
+            ob[in_stimulus, 1:] = stim
+        cohs = cohs[coh_index]
+        gt = np.zeros(total, dtype=np.int64)
+        choice_actions = np.asarray(dim_names(self.action_space)["choice"])
+        gt[decision] = np.repeat(choice_actions[choices], lengths)[decision]
+        self.trial = {"ground_truth": int(choices[-1]), "coh": float(cohs[-1])}
+        self.num_tr += n
+        self.performance = 0
+        return TrialBlock(ob=ob, gt=gt, lengths=lengths)
+
     def _step(self, action: Any) -> tuple[None, float, bool, bool, dict[str, Any]]:
         t_ind = self.t_ind
         gt = self.gt[t_ind]
