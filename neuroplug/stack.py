@@ -52,7 +52,7 @@ def list_schedules() -> list[str]:
     return get_registry().names("schedule")
 
 
-def _check_arguments(kind: str, name: str, factory: Any, *args: Any, **kwargs: Any) -> None:
+def _check_arguments(kind: str, name: str, factory: Any, /, *args: Any, **kwargs: Any) -> None:
     """Raise a ``TypeError`` naming the parameters ``factory`` accepts if the call won't bind."""
     try:
         signature = inspect.signature(factory)
