@@ -189,6 +189,7 @@ class Monitor(Layer):
         self._progress = [0, 0.0, 0.0]  # trials, reward sum, performance sum since last log
         self._plot = None
         self._last_obs: Any = None
+        self._draw_after_step: Path | None = None
         if self.plot_create:
             from neuroplug_plugins.monitor.plotting import StepBuffer
 
@@ -229,7 +230,9 @@ class Monitor(Layer):
             if self.log_trigger == "trial" and self.num_tr % self.log_interval == 0:
                 self._log_progress()
         if self.trigger == "trial" and self.num_tr % self.interval == 0:
-            self.save()
+            path = self._writer.write(t=self.t, num_tr=self.num_tr)
+            if self._plot is not None:  # drawn once this step itself is in the buffer
+                self._draw_after_step = path
 
     def step(
         self, action: Any, collect_data: bool = True, record: bool = True
@@ -274,6 +277,9 @@ class Monitor(Layer):
                 self.store_data(self._last_obs if self._last_obs is not None else obs,
                                 action, reward, info)
             self._last_obs = obs
+            if self._draw_after_step is not None:
+                path, self._draw_after_step = self._draw_after_step, None
+                self._draw(path)
         if not collect_data:
             return
         t = self.t
@@ -303,6 +309,8 @@ class Monitor(Layer):
 
     def close(self) -> None:
         """Save what is unsaved (data and, with ``plot_create``, a last figure), then close."""
+        pending, self._draw_after_step = self._draw_after_step, None
+        self._draw(pending)
         path = self.save()
         if path is None and self._plot is not None and self._plot.since_draw:
             self._draw(self.save_dir / f"{self._file_name}-final.npz")
