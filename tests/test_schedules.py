@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import importlib.metadata
+import re
 from itertools import groupby, pairwise
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -116,3 +118,22 @@ def test_resolve_schedule_accepts_name_pair_and_object():
 def test_invalid_arguments_are_rejected(factory, kwargs, error, match):
     with pytest.raises(error, match=match):
         factory(**kwargs)
+
+
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "wrappers"
+
+
+@pytest.mark.parametrize(
+    "page",
+    ["schedules", "side_bias", "trial_history_v2", "schedule_attr", "multi_envs",
+     "schedule_envs"],
+)
+def test_docs_examples_run(page):
+    """Every ```python block of the page's "## Example" section runs (not stale)."""
+    text = (DOCS / f"{page}.md").read_text()
+    assert "## Example" in text, f"docs/wrappers/{page}.md has no Example section"
+    example = text.split("## Example", 1)[1]
+    blocks = re.findall(r"```python\n(.*?)```", example, flags=re.S)
+    assert blocks, f"docs/wrappers/{page}.md has no python example"
+    for block in blocks:
+        exec(compile(block, f"docs/wrappers/{page}.md", "exec"), {})

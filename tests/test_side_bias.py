@@ -192,3 +192,18 @@ def test_reset_with_seed_reproduces_blocks_and_ground_truths():
     other = trials(env, 300, seed=12)
     np.testing.assert_array_equal(first, again)
     assert not np.array_equal(first, other)
+
+
+def test_docs_figure_script_draws_the_blocks(tmp_path):
+    import runpy
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[1] / "docs" / "scripts" / "side_bias_figure.py"
+    module = runpy.run_path(str(script))
+    blocks, gts = module["simulate"]()
+    assert len(blocks) == module["N_TRIALS"] and set(blocks) == {0, 1, 2}
+    lengths = [len(list(g)) for _, g in groupby(blocks)][:-1]
+    assert all(20 <= n <= 60 for n in lengths)
+    out = tmp_path / "blocks.png"
+    module["draw"](out)
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
