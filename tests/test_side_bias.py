@@ -201,7 +201,7 @@ def test_docs_figure_script_draws_the_blocks(tmp_path):
     script = Path(__file__).resolve().parents[1] / "docs" / "scripts" / "side_bias_figure.py"
     module = runpy.run_path(str(script))
     blocks, gts = module["simulate"]()
-    assert len(blocks) == module["N_TRIALS"] and set(blocks) == {0, 1, 2}
+    assert len(blocks) == len(gts) == module["N_TRIALS"] and set(blocks) == {0, 1, 2}
     lengths = [len(list(g)) for _, g in groupby(blocks)][:-1]
     assert all(20 <= n <= 60 for n in lengths)
     out = tmp_path / "blocks.png"
