@@ -257,3 +257,14 @@ def test_side_bias_above_schedule_envs_biases_every_task():
     for _ in range(300):
         obs, *_ = env.step(0)
         assert_obs_from_current_env(env, obs)
+
+
+@pytest.mark.parametrize("name", ["multi_envs", "schedule_envs"])
+def test_each_env_gets_its_own_seed_derived_from_reset(name):
+    env = neuroplug.make_stack(["dm", "dm"], [name])
+    env.reset(seed=5)
+    first = [e.unwrapped.ob.copy() for e in env.envs]
+    assert not np.array_equal(first[0], first[1])  # not both seeded with 5
+    env.reset(seed=5)
+    for e, ob in zip(env.envs, first, strict=True):
+        np.testing.assert_array_equal(e.unwrapped.ob, ob)
