@@ -299,3 +299,39 @@ def test_match_family_parameters_are_checked():
         DelayMatchFamily(matchto="color")
     with pytest.raises(TypeError, match="matchgo must be a bool"):
         DelayMatchFamily(matchgo=1)
+
+
+# --- the multitask stack ---------------------------------------------------------------
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning:gymnasium.utils.env_checker")
+def test_multitask_stack_with_schedule_envs():
+    if "schedule_envs" not in neuroplug.list_wrappers():
+        pytest.skip("the schedule_envs wrapper (wrappers issue) is not registered")
+    # the whole multitask setup, as the tasks issue states it
+    tasks = neuroplug.list_tasks(collection="yang19")
+    env = neuroplug.make_stack(tasks, [("schedule_envs", {"schedule": "random",
+                                                          "env_input": True})])
+    task_checks.assert_obs_in_space(env, steps=2000)
+    # noiseless, so the oracle must be perfect on every task of the stack
+    env = neuroplug.make_stack(
+        tasks, [("schedule_envs", {"schedule": "random", "env_input": True})], sigma=0
+    )
+    assert env.observation_space.shape == (33 + 20,)
+    assert env.action_space.n == 17
+    task_checks.assert_check_env(env)
+    obs, _ = env.reset(seed=0)
+    performance: dict[str, list[float]] = {}
+    for _ in range(60_000):
+        task = env.tasks[env.i_env]
+        # the one-hot env input names the task whose observation this is
+        assert obs[33 + env.i_env] == 1 and obs[33:].sum() == 1
+        np.testing.assert_array_equal(obs[:33], task.ob_now)
+        obs, _, _, _, info = env.step(task.gt_now)  # the oracle
+        if info["new_trial"]:
+            name = task.spec.id.removeprefix("neuroplug/").removesuffix("-v0")
+            performance.setdefault(name, []).append(info["performance"])
+            if len(performance) == 20 and min(map(len, performance.values())) >= 5:
+                break
+    assert sorted(performance) == sorted(tasks)  # the random schedule visits all 20
+    assert all(np.mean(p) >= 0.95 for p in performance.values()), performance
