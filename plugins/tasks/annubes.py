@@ -68,6 +68,11 @@ class AnnubesEnv(TrialEnv):
     (NeuroGym marks a trial correct as soon as one step is). Observations are clipped to
     the observation space ``[0, 1]``.
 
+    Differences from NeuroGym: ``session`` and ``catch_prob`` have defaults, the
+    performance is the fraction of right stimulus steps, observations are clipped to the
+    space, and the task draws from its own generator (``self.rng``), so
+    ``reset(seed=...)`` makes it reproducible like every other task.
+
     Args:
         session: stimulus -> relative probability, e.g. ``{"v": 0.5, "a": 0.5}`` or
             ``{("a", "v"): 1}`` for a bimodal stimulus (NeuroGym requires it; our default is

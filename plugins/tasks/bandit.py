@@ -32,6 +32,9 @@ class Bandit(TrialEnv):
     expected reward ``p[i] * rewards[i]`` (the first such arm on a tie); a trial counts as
     correct when the chosen arm's expected reward is that highest one, whatever the draw.
 
+    Differences from NeuroGym: the ground truth and the performance are set (NeuroGym sets
+    neither, so performance is always 0 there).
+
     Args:
         dt: step duration in ms (each trial is one step).
         n: number of arms.
@@ -75,8 +78,8 @@ class Bandit(TrialEnv):
                     f"rewards must have one payout per arm (n={self.n}), got {rewards!r}"
                 )
         self._rewards = np.asarray(magnitudes, dtype=float)
-        expected = self._p * self._rewards
-        self._best = float(expected.max())
+        self._default_arms = self._describe_arms(self._p, self._rewards)
+        self._arms = self._default_arms
         self.observation_space = spaces.Box(-np.inf, np.inf, shape=(1,), dtype=np.float32)
         self.action_space = spaces.Discrete(self.n, name={"choice": range(self.n)})
 
@@ -88,16 +91,24 @@ class Bandit(TrialEnv):
     def _new_trial(self, **kwargs: Any) -> dict[str, Any]:
         trial = {"p": self._p.tolist(), "rewards": self._rewards.tolist()}
         trial.update(kwargs)
+        self._arms = self._default_arms
         self.add_period("decision", duration=self.dt)
-        p = np.asarray(trial["p"], dtype=float)
-        magnitudes = np.asarray(trial["rewards"], dtype=float)
-        self._trial_p = p.tolist()
-        self._trial_rewards = magnitudes.tolist()
-        expected = p * magnitudes
-        self._trial_expected = expected.tolist()
-        self._trial_best = float(expected.max())
-        self.set_groundtruth(int(np.argmax(expected)), "decision")
+        if kwargs:  # a layer changed the arms for this trial
+            self._arms = self._describe_arms(trial["p"], trial["rewards"])
+        probs, magnitudes, expected, best, best_arm = self._arms
+        self._trial_p, self._trial_rewards = probs, magnitudes
+        self._trial_expected, self._trial_best = expected, best
+        self.set_groundtruth(best_arm, "decision")
         return trial
+
+    @staticmethod
+    def _describe_arms(p: Any, rewards: Any) -> tuple[list, list, list, float, int]:
+        """Per-arm probabilities, payouts and expected rewards, the best value and arm."""
+        probs = np.asarray(p, dtype=float)
+        magnitudes = np.asarray(rewards, dtype=float)
+        expected = probs * magnitudes
+        return (probs.tolist(), magnitudes.tolist(), expected.tolist(), float(expected.max()),
+                int(np.argmax(expected)))
 
     def _step(self, action: Any) -> tuple[None, float, bool, bool, dict[str, Any]]:
         gt = self.gt[self.t_ind]
@@ -119,6 +130,9 @@ class DawTwoStep(TrialEnv):
     truth is the first-step action that usually leads to the rich state, then fixation;
     a trial is correct when the first action is that one. Model-based and model-free
     learners differ in how they react to rare transitions.
+
+    Differences from NeuroGym: the ground truth is set (NeuroGym sets none), and the rich
+    state starts as state 1 again at every ``reset``, so seeded runs repeat exactly.
 
     Args:
         dt: step duration in ms (each trial is two steps).

@@ -23,6 +23,11 @@ class Detection(TrialEnv):
     any go earns ``fail``, and withholding until the end is correct (unrewarded). Breaking
     fixation during the fixation period costs ``abort``.
 
+    Differences from NeuroGym: the noise is drawn once on every trial (NeuroGym adds it
+    twice on no-pulse trials, so their larger variance gives the answer away), ``delay`` is
+    in ms as documented (NeuroGym uses it as a step count), a no-pulse trial's ground truth
+    is 0 (NeuroGym leaves it unset), and a pulse shorter than a step is an error.
+
     Args:
         dt: step duration in ms.
         rewards: overrides of ``{"abort": -0.1, "correct": +1.0, "fail": -1.0, "miss": -1}``.
@@ -140,6 +145,10 @@ class ToneDetection(TrialEnv):
     the action at the last step of the trial: it earns ``correct`` (performance 1) when it
     equals the condition, nothing otherwise. There is no fixation period (the task models
     human psychophysics).
+
+    Differences from NeuroGym: NeuroGym pays no reward and never sets the performance (a
+    purely supervised task); the last step's report is scored here so that performance
+    means something. The number of actions follows the number of tone onsets.
 
     Args:
         dt: step duration in ms (at most ``toneDur``).

@@ -22,6 +22,9 @@ class EconomicDecisionMaking(TrialEnv):
     when the chosen offer is the more valuable one (the ground truth, which no offer pair
     ties). Breaking fixation before the decision period costs ``abort``.
 
+    Differences from NeuroGym: the ground truth (the better side in the decision period)
+    is set; NeuroGym reports 0 at every step.
+
     Args:
         dt: step duration in ms.
         rewards: overrides of ``{"abort": -0.1, "correct": +0.22}`` (``correct``: the value

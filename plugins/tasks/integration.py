@@ -111,6 +111,11 @@ class PostDecisionWager(TrialEnv):
     ``(sure - fail) / (correct - fail)``). Choosing it when it was not offered costs
     ``abort``. Breaking fixation during the fixation period costs ``abort``.
 
+    Differences from NeuroGym: a choice is right when it is the stimulus direction's action
+    (NeuroGym compares the action with the 0-based direction index, which rewards the wrong
+    side); ``rewards["sure"]`` may be overridden (NeuroGym always resets it to 0.7 x
+    ``correct``); ``dim_ring`` other than 2 is rejected instead of breaking at run time.
+
     Args:
         dt: step duration in ms.
         rewards: overrides of ``{"abort": -0.1, "correct": +1.0, "fail": 0.0, "sure": ...}``

@@ -43,6 +43,10 @@ class SpatialSuppressMotion(TrialEnv):
     published rates sum past 1). No reward is paid (a supervised task); the trial's
     performance is ``1 - mean |action - ground truth|`` over frames and directions.
 
+    Differences from NeuroGym: the ground truth is a proper distribution (NeuroGym's late
+    high-contrast frames give negative orthogonal probabilities) and the performance is set
+    (NeuroGym leaves it at 0).
+
     Args:
         dt: frame duration in ms (8.3: a 120 Hz monitor).
         timing: overrides of ``{"stimulus": 300}`` (ms; about 36 frames, where the human
@@ -77,6 +81,7 @@ class SpatialSuppressMotion(TrialEnv):
         self.theta = np.array([-np.pi / 2, np.pi / 2, 0, np.pi])
         self.directions_anti = [2, 1, 4, 3]
         self.directions_ortho = [[3, 4], [3, 4], [1, 2], [1, 2]]
+        self._diff = np.zeros(4, dtype=np.float64)
 
     def getgroundtruth(self, trial: Mapping[str, Any], n_frames: int) -> np.ndarray:
         """Per-frame probabilities of reporting each of the four directions, ``(n, 4)``."""
@@ -136,7 +141,10 @@ class SpatialSuppressMotion(TrialEnv):
     def _step(self, action: Any) -> tuple[None, float, bool, bool, dict[str, Any]]:
         t_ind = self.t_ind
         gt = self.gt[t_ind]
-        error = float(np.abs(np.asarray(action, dtype=np.float32) - gt).mean())
+        diff = self._diff
+        np.subtract(action, gt, out=diff)
+        np.abs(diff, out=diff)
+        error = float(diff.sum()) / 4
         self._score_sum += 1.0 - error
         if t_ind + 1 >= self._tmax_ind:
             self.performance = self._score_sum / self._tmax_ind

@@ -115,6 +115,10 @@ class Reaching1D(_HandOnRing):
     in the default 5 reach steps), so only nearby targets can be reached: performance is
     bounded well below 1 even for a perfect agent.
 
+    Differences from NeuroGym: the ground truth is the best step action (NeuroGym stores
+    the target angle in an integer array, which truncates it), and the hand shown in an
+    observation is where the hand is after the previous action.
+
     Args:
         dt: step duration in ms.
         rewards: overrides of ``{"correct": +1.0, "fail": -0.1}``.
@@ -164,6 +168,9 @@ class Reaching1DWithSelfDistraction(_HandOnRing):
     adds a full-strength ``cos(theta - hand)`` at every step, so the agent must separate
     the faint target from its own movement signal (as electric fish and bats must separate
     external signals from their own emissions).
+
+    Differences from NeuroGym: as for ``Reaching1D``; and the hand input is added once per
+    step (NeuroGym adds it to the stored observation, so it accumulates).
 
     Args:
         dt: step duration in ms.

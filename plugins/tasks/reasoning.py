@@ -149,6 +149,10 @@ class HierarchicalReasoning(TrialEnv):
     trial is correct only if both the rule chosen at the end of the rule period and the
     final choice are right; breaking fixation outside those periods costs ``abort``.
 
+    Differences from NeuroGym: the delay period lasts the trial's ``interval`` (NeuroGym
+    draws the two separately, so the judged interval is not the one shown) and the threshold
+    is the median of the delay timing, 850 ms by default (NeuroGym ends up with 610 ms).
+
     Args:
         dt: step duration in ms.
         rewards: overrides of ``{"abort": -0.1, "correct": +1.0, "fail": 0.0}``.
