@@ -490,3 +490,15 @@ def test_gymnasium_make_builds_every_task():
         entry = neuroplug.get_task(name)
         env = gym.make(entry.gymnasium_id)
         assert type(env.unwrapped).__name__ == type(make(name).unwrapped).__name__
+
+
+def test_hierarchical_reasoning_honours_a_requested_ground_truth():
+    env = make("hierarchical_reasoning")
+    task = env.unwrapped
+    env.reset(seed=0)
+    for answer in [0, 1] * 20:
+        trial = task.new_trial(ground_truth=answer)
+        assert trial["ground_truth"] == answer
+        assert task.view_groundtruth("decision")[0] == 3 + answer
+        flashed = int(np.argmax(task.view_ob("flash1")[0, 3:]))
+        assert flashed == (answer if trial["pro_choice"] else 1 - answer)

@@ -147,7 +147,9 @@ class HierarchicalReasoning(TrialEnv):
     long when they exceed the median delay (ties broken at random). The rule is never shown:
     it alternates in blocks of 10 to 20 trials and the agent infers it from feedback. The
     trial is correct only if both the rule chosen at the end of the rule period and the
-    final choice are right; breaking fixation outside those periods costs ``abort``.
+    final choice are right; breaking fixation outside those periods costs ``abort``. The
+    trial's ``ground_truth`` is the correct side (0 or 1); a layer that sets it (such as
+    ``side_bias``) gets the flashes placed so that this side is correct.
 
     Differences from NeuroGym: the delay period lasts the trial's ``interval`` (NeuroGym
     draws the two separately, so the judged interval is not the one shown) and the threshold
@@ -231,9 +233,14 @@ class HierarchicalReasoning(TrialEnv):
         pro_choice = int(long_interval) == trial["rule"]
         trial["long_interval"] = long_interval
         trial["pro_choice"] = pro_choice
+        if "ground_truth" in kwargs:
+            # A layer (e.g. side_bias) asked for the correct side: flash where it leads there.
+            answer = int(kwargs["ground_truth"])
+            trial["stimulus"] = answer if pro_choice else 1 - answer
+        trial["ground_truth"] = trial["stimulus"] if pro_choice else 1 - trial["stimulus"]
         for period in self.PERIODS:
             self.add_period(period, duration=interval if period == "delay" else None)
-        choice = trial["stimulus"] if pro_choice else 1 - trial["stimulus"]
+        choice = trial["ground_truth"]
         stimulus = 3 + trial["stimulus"]
         self.add_ob(1, where="fixation")
         self.set_ob(0, "decision", where="fixation")
