@@ -86,6 +86,8 @@ def draw_steps(steps: Mapping[str, np.ndarray], path: Path, ext: str, title: str
     image = axes[0].imshow(obs.T, aspect="auto", interpolation="none", origin="lower",
                            cmap="viridis", extent=(-0.5, n - 0.5, -0.5, obs.shape[1] - 0.5))
     fig.colorbar(image, ax=axes[0], label="value", pad=0.01)
+    if obs.shape[1] <= 20:
+        axes[0].set_yticks(range(obs.shape[1]))
     axes[0].set_ylabel("obs. dim")
     axes[0].set_title(title)
     x = np.arange(n)

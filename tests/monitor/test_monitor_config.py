@@ -152,3 +152,43 @@ def test_default_save_dir_and_name(monitored, runs_dir):
     assert env.name == "PerceptualDecisionMaking"
     assert env.save_dir == runs_dir / "PerceptualDecisionMaking"
     assert not env.save_dir.exists()  # created on the first save only
+
+
+def test_make_stack_passes_name_and_records_it_in_the_spec(tmp_path):
+    env = neuroplug.make_stack("dm", [("monitor", {"name": "lab-run", "verbose": False,
+                                                   "save_dir": str(tmp_path)})])
+    assert env.name == "lab-run"
+    assert env.spec.additional_wrappers[-1].kwargs == {
+        "name": "lab-run", "verbose": False, "save_dir": str(tmp_path)}
+
+
+def test_signature_reads_like_the_reference():
+    import inspect
+
+    from neuroplug_plugins.monitor import Monitor
+
+    params = inspect.signature(Monitor).parameters
+    shown = {name: repr(p.default) for name, p in params.items() if name != "env"}
+    assert shown == {
+        "config": "None", "name": "None", "trigger": "'trial'", "interval": "1000",
+        "verbose": "True", "plot_create": "False", "plot_steps": "1000", "ext": "'png'",
+        "step_fn": "None", "save_dir": "None", "level": "'INFO'", "log_trigger": "'trial'",
+        "log_interval": "1000",
+    }
+
+
+def test_step_fn_replaces_the_inner_step():
+    from neuroplug_plugins.monitor import Monitor
+
+    calls = []
+    task = neuroplug.make("dm")
+
+    def step_fn(action):
+        calls.append(action)
+        return task.step(action)
+
+    env = Monitor(task, step_fn=step_fn, verbose=False)
+    env.reset(seed=0)
+    env.step(1)
+    env.step(0)
+    assert calls == [1, 0] and env.t == 2
