@@ -10,6 +10,9 @@ live in each task family's own test module.
 
 from __future__ import annotations
 
+import copy
+import pickle
+
 import gymnasium as gym
 import numpy as np
 import pytest
@@ -28,6 +31,9 @@ pytestmark = pytest.mark.filterwarnings(
 # Tasks with no paper behind them: NeuroGym's Null is a do-nothing placeholder and its
 # AnnubesEnv declares no reference paper.
 NO_PAPER = {"null", "annubes"}
+# Tasks that reseed their deep copies on purpose (NeuroGym's AnnubesEnv, unless frozen_seed):
+# built with these arguments, their copies carry on identically.
+COPY_KWARGS = {"annubes": {"frozen_seed": True}}
 # Tasks with nothing random in them: every seed gives the same rollout.
 DETERMINISTIC = {"null"}
 
@@ -79,6 +85,24 @@ def test_reproducible(name):
                     strict=True):
         np.testing.assert_array_equal(a[0], b[0])
         assert a[1:3] == b[1:3]
+
+
+@pytest.mark.parametrize("name", TASKS)
+def test_pickles_and_deep_copies_mid_trial(name):
+    # vector envs and data-loader workers copy tasks; a copy must carry on identically
+    env = neuroplug.make(name, **COPY_KWARGS.get(name, {}))
+    env.action_space.seed(0)
+    env.reset(seed=0)
+    for _ in range(7):
+        env.step(env.action_space.sample())
+    copies = [pickle.loads(pickle.dumps(env)), copy.deepcopy(env)]
+    actions = [env.action_space.sample() for _ in range(300)]
+    expected = [env.step(a) for a in actions]
+    for other in copies:
+        for a, (obs, reward, _, _, info) in zip(actions, expected, strict=True):
+            obs2, reward2, _, _, info2 = other.step(a)
+            np.testing.assert_array_equal(obs, obs2)
+            assert reward == reward2 and info["new_trial"] == info2["new_trial"]
 
 
 @pytest.mark.parametrize("name", TASKS)
