@@ -52,6 +52,11 @@ def _flatten(params: Mapping[str, Any], prefix: str, out: dict[str, Any]) -> Non
             out[name] = value
 
 
+def _owned(value: Any) -> Any:
+    """A copy of an array (the caller may reuse its action array; ``gt`` is a view)."""
+    return value.copy() if isinstance(value, np.ndarray) else value
+
+
 class TrialTable(dict):
     """Columns of equal length, one row per trial: ``dict[str, list]``.
 
@@ -67,12 +72,12 @@ class TrialTable(dict):
         """Add the trial ``record`` (as passed to ``neuroplug_log_trial``) as row ``index``."""
         row = {
             "trial": index,
-            "action": record.get("action"),
+            "action": _owned(record.get("action")),
             "reward": record.get("reward"),
             "cum_reward": record.get("cum_reward"),
             "performance": record.get("performance"),
             "steps": record.get("steps"),
-            "gt": record.get("gt"),
+            "gt": _owned(record.get("gt")),
         }
         params = record.get("params")
         if params:

@@ -206,3 +206,17 @@ def test_monitor_pickles_and_copies(monitored, run_trials):
         assert clone.num_tr == 3 and clone.data.rows == 3
         clone.step(0)
         clone.data.clear_rows()  # keep the copies from saving at exit
+
+
+def test_array_actions_are_copied_and_stored_as_2d_columns(tmp_path):
+    import logging
+
+    table = TrialTable()
+    action = np.array([0.5, -0.5])
+    for i in range(3):
+        action[:] = i  # the agent reuses its action buffer
+        table.append(i, {"action": action, "reward": 0.0, "gt": np.array([1.0, 2.0])})
+    Writer(table, tmp_path, "box", {}, logging.getLogger("t"), verbose=False).write()
+    loaded = load_run(tmp_path)
+    np.testing.assert_array_equal(loaded["action"], [[0, 0], [1, 1], [2, 2]])
+    assert loaded["gt"].shape == (3, 2)
