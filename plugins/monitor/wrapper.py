@@ -247,8 +247,8 @@ class Monitor(Layer):
         """
         step = self._step_fn or self._inner_step
         if collect_data:
+            self.t += 1  # counted first, so a save inside this step sees it
             result = step(action)
-            self.t += 1
         else:
             self._collect = False
             try:

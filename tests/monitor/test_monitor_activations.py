@@ -258,3 +258,23 @@ def test_activations_recorded_during_evaluation(monitored):
     assert len(probe.trials) == 4
     assert [t["hidden"].shape[0] for t in probe.trials] == env.data_eval["steps"]
     assert env.data.rows == 0
+
+
+def test_a_failing_or_duplicate_reader_plugin_is_skipped_with_a_warning(
+        monitored, register_plugin):
+    class Duplicate:
+        @neuroplug.hookimpl
+        def neuroplug_add_activation_readers(self, readers):
+            readers.add(FakeLayer, lambda layer, inputs, output: {"other": output})
+
+    register_plugin(FakeReaders(), name="first-readers")
+    register_plugin(Duplicate(), name="second-readers")
+    env = monitored()
+    with pytest.warns(UserWarning, match=r"'(first|second)-readers' failed to add activation "
+                                         r"readers: DuplicateNameError"):
+        probe = env.record_activations(FakeLayer())
+    assert probe.reader is not None
+    with pytest.raises(TypeError, match="layer_type must be a class"):
+        from neuroplug_plugins.monitor import ActivationReaders
+
+        ActivationReaders().add("FakeLayer", lambda *a: {})

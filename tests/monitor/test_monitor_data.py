@@ -220,3 +220,15 @@ def test_array_actions_are_copied_and_stored_as_2d_columns(tmp_path):
     loaded = load_run(tmp_path)
     np.testing.assert_array_equal(loaded["action"], [[0, 0], [1, 1], [2, 2]])
     assert loaded["gt"].shape == (3, 2)
+
+
+def test_metadata_counts_steps_and_trials_at_each_save(monitored, tmp_path):
+    env = monitored(interval=2, save_dir=tmp_path, name="count")
+    env.reset(seed=0)
+    ends = []
+    for t in range(1, 200):
+        if env.step(t % 3)[4]["new_trial"]:
+            ends.append(t)
+    metas = [json.loads(str(_load(f)["__meta__"])) for f in _files(tmp_path)]
+    assert [m["num_tr"] for m in metas] == [2 * (i + 1) for i in range(len(metas))]
+    assert [m["t"] for m in metas] == ends[1::2][: len(metas)]
