@@ -7,10 +7,13 @@ checked for every registered task, these included, in ``test_task_battery.py``.
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import neuroplug
 from neuroplug_plugins.yang19.dm import DecisionMakingFamily
@@ -160,6 +163,29 @@ def test_multimodal_tasks_never_tie():
             assert abs(evidence) > 1e-6
             assert trial["ground_truth"] == (trial["i_theta1"] if evidence > 0
                                              else trial["i_theta2"])
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    short=st.sampled_from(SHORT),
+    half_ring=st.integers(1, 16),
+    dt=st.sampled_from([10, 20, 50, 100]),
+    seed=st.integers(0, 2**16),
+)
+def test_any_ring_and_step_builds_consistent_trials(short, half_ring, dt, seed):
+    """Whatever the ring size and time step: shapes follow dim_ring, the ground truth is a
+    valid action, it is fixation outside the decision period, and periods tile the trial."""
+    env = neuroplug.make(f"yang19.{short}", dim_ring=2 * half_ring, dt=dt)
+    env.reset(seed=seed)
+    for _ in range(5):
+        env.new_trial()
+        assert env.ob.shape == (len(env.gt), 1 + 4 * half_ring)
+        assert np.all((env.gt >= 0) & (env.gt <= 2 * half_ring))
+        start, end = env.start_ind["decision"], env.end_ind["decision"]
+        assert np.all(env.gt[:start] == 0) and end == len(env.gt)
+        bounds = sorted((env.start_ind[p], env.end_ind[p]) for p in env.periods)
+        assert bounds[0][0] == 0
+        assert all(a[1] == b[0] for a, b in itertools.pairwise(bounds))
 
 
 # --- agents ----------------------------------------------------------------------------

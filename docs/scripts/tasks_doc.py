@@ -45,7 +45,12 @@ COLLECTION_INTROS = {
         "observation space (fixation + two modality rings of `dim_ring` units) and one "
         "action space (fixate + `dim_ring` directions), so they stack: "
         "`neuroplug.make_stack(neuroplug.list_tasks(collection=\"yang19\"), "
-        "[(\"schedule_envs\", {\"schedule\": \"random\", \"env_input\": True})])`."
+        "[(\"schedule_envs\", {\"schedule\": \"random\", \"env_input\": True})])`. "
+        "Parameters and timing follow NeuroGym's `yang19` module, with `dt=20` (the paper's "
+        "step) and these changes towards the paper: input noise `sigma` in every task, the "
+        "stimulus modality of a Go or match trial drawn at random, no ties in the "
+        "multi-modality decisions, and a no-go trial won by holding fixation (the module "
+        "docstring of `neuroplug_plugins.yang19` lists them)."
     ),
 }
 
