@@ -24,6 +24,10 @@ import numpy as np
 
 __all__ = ["ActivationProbe", "ActivationReaders", "builtin_readers", "collect_readers"]
 
+#: At most this many forward passes are held between two env steps; older ones are dropped,
+#: so a network trained outside the env (many forward passes, no step) does not pile up.
+MAX_PENDING = 64
+
 #: ``reader(layer, inputs, output) -> {population: tensor or array}``
 Reader = Callable[[Any, tuple, Any], Mapping[str, Any]]
 
@@ -202,7 +206,10 @@ class ActivationProbe:
             arrays[population] = _to_numpy(value)
             if population not in self.populations:
                 self.populations.append(population)
-        self._pending.append(arrays)
+        pending = self._pending
+        pending.append(arrays)
+        if len(pending) > MAX_PENDING:  # forward passes with no env step (e.g. training)
+            del pending[0]
 
     def commit(self, record: bool = True) -> None:
         """The env stepped: keep (``record``) or drop the forward passes since the last step."""

@@ -278,3 +278,17 @@ def test_a_failing_or_duplicate_reader_plugin_is_skipped_with_a_warning(
         from neuroplug_plugins.monitor import ActivationReaders
 
         ActivationReaders().add("FakeLayer", lambda *a: {})
+
+
+def test_forward_passes_without_env_steps_do_not_pile_up(monitored, register_plugin):
+    from neuroplug_plugins.monitor.activations import MAX_PENDING
+
+    register_plugin(FakeReaders())
+    env = monitored()
+    layer = FakeLayer()
+    probe = env.record_activations(layer)
+    for i in range(10 * MAX_PENDING):  # e.g. training the network on a dataset
+        layer(i)
+    assert len(probe._pending) == MAX_PENDING
+    env.reset(seed=0)
+    assert probe._pending == []
