@@ -14,7 +14,7 @@ How a batch is made. Each row of a batch is its own copy of the stack, seeded fr
 dataset's seed. The stack is driven with the ground-truth actions: the input at step ``t``
 is the observation the agent saw, the target is the ground truth that step judged the
 action against (``info["gt"]``), so trials end where the task ends them under a perfect
-agent. Two paths produce that, with identical results:
+agent. Three paths produce that, with identical results:
 
 ``"step"``
     steps the stack, one ``env.step`` per time step. Exact for every stack (observation
@@ -25,11 +25,14 @@ agent. Two paths produce that, with identical results:
     ``new_trial()`` (so every trial-generation wrapper still runs) and copies the trial's
     observation and ground-truth buffers into the batch with numpy slicing: no Python
     per time step.
+``"vectorized"``
+    when, in addition, no hook runs per trial and the task defines ``build_trials(n)``
+    (see :class:`TrialBlock`), the task builds blocks of trials in a few numpy calls.
 
-``path="auto"`` (the default) picks ``"fast"`` when the stack allows it *and* a probe
-(a few trials built both ways from a private seed) shows the two paths agree -- they
-differ when the task ends a trial before its last step under the ground truth (e.g. a
-decision period several steps long ends at its first step). ``dataset.path`` tells
+``path="auto"`` (the default) picks the fastest path the stack allows *for which* a probe
+(a few trials built both ways from a private seed) shows that it agrees with a rollout --
+they differ when the task ends a trial before its last step under the ground truth (e.g.
+a decision period several steps long ends at its first step). ``dataset.path`` tells
 which path was chosen and ``dataset.path_reason`` why.
 """
 
@@ -436,7 +439,8 @@ class Dataset:
         worker: index of an independent stream: ``Dataset(..., seed=s, worker=w)`` gives
             the same batches as ``Dataset(..., seed=s).split(n)[w]`` for any ``n > w``; for
             hand-made data-loader workers.
-        path: ``"auto"``, ``"fast"`` or ``"step"`` (see the module documentation).
+        path: ``"auto"``, ``"vectorized"``, ``"fast"`` or ``"step"`` (see the module
+            documentation); a path that does not apply is an error naming the reason.
 
     Calling the dataset returns ``(inputs, targets)`` like NeuroGym's; :meth:`batch`,
     iteration and ``next`` return a :class:`Batch` with the mask too.

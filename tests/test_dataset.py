@@ -337,6 +337,10 @@ def test_multi_task_stack() -> None:
     # one-hot env input alternates trial by trial
     env_index = batch.inputs[starts, 0, -2:].argmax(axis=1)
     assert len(starts) >= 3 and np.all(np.diff(env_index) != 0)
+    # each step was driven by the active task's ground truth: the choice target falls on
+    # the decision step (fixation input off) of whichever task runs the trial
+    assert np.array_equal(batch.targets != 0, batch.inputs[..., 0] == 0)
+    assert np.array_equal(np.flatnonzero(batch.targets[:, 0])[:-1] + 1, starts[1:])
 
 
 # --- seeding ------------------------------------------------------------------------
