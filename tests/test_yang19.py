@@ -123,6 +123,36 @@ def test_ground_truth_follows_from_the_observations(name):
         assert go_trials == 200
 
 
+@pytest.mark.parametrize("name", NAMES)
+def test_a_requested_ground_truth_is_obeyed(name):
+    # trial-generation layers (side_bias, trial_history_v2) choose params["ground_truth"]
+    env = neuroplug.make(name, sigma=0)
+    env.reset(seed=0)
+    requests = ["match", "non-match"] if FAMILY_OF[name] == "match" else [0, 5, 11]
+    for requested in requests * 10:
+        trial = env.new_trial(ground_truth=requested)
+        assert trial["ground_truth"] == requested
+        answer = _answer_from_observations(env, trial)
+        assert np.all(env.view_groundtruth("decision") == answer)
+        if FAMILY_OF[name] != "match":
+            assert answer == requested + 1
+
+
+@pytest.mark.parametrize(
+    ("name", "requested", "match"),
+    [
+        ("yang19.go", 16, r"direction index in \[0, 16\), got 16"),
+        ("yang19.dm1", -1, r"direction index in \[0, 16\), got -1"),
+        ("yang19.dms", 1, "must be one of"),
+    ],
+)
+def test_an_impossible_requested_ground_truth_is_an_error(name, requested, match):
+    env = neuroplug.make(name)
+    env.reset(seed=0)
+    with pytest.raises(ValueError, match=match):
+        env.new_trial(ground_truth=requested)
+
+
 @pytest.mark.parametrize("short", ["go", "dms"])
 def test_stimulus_appears_in_one_modality_drawn_per_trial(short):
     env = neuroplug.make(f"yang19.{short}", sigma=0)

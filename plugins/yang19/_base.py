@@ -63,6 +63,16 @@ def check_modality(modality: Any) -> int | None:
     return int(modality)
 
 
+def check_direction(target: Any, dim_ring: int) -> int:
+    """A trial's requested ``ground_truth`` direction: an index in ``[0, dim_ring)``."""
+    if isinstance(target, bool) or not isinstance(target, (int, np.integer)) \
+            or not 0 <= target < dim_ring:
+        raise ValueError(
+            f"ground_truth must be a direction index in [0, {dim_ring}), got {target!r}"
+        )
+    return int(target)
+
+
 class Yang19Task(TrialEnv):
     """Base class of the Yang et al. (2019) tasks: spaces, validation and the reward rule.
 

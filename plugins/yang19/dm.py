@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from neuroplug_plugins.tasks._checks import check_cohs
-from neuroplug_plugins.yang19._base import Yang19Task, gaussian_bump
+from neuroplug_plugins.yang19._base import Yang19Task, check_direction, gaussian_bump
 
 DM_COHS = (0.08, 0.16, 0.32, 0.64)
 DLYDM_COHS = (0.3, 0.6, 1.0)
@@ -59,6 +59,9 @@ class DecisionMakingFamily(Yang19Task):
         w_mod: weight of each modality in the decision, e.g. ``(1, 0)``: modality 1 only.
         stim_mod: whether each modality shows the stimuli.
         delaycomparison: show the two stimuli one after the other, separated by a delay.
+
+    A requested ``ground_truth`` (a direction index, e.g. from ``side_bias``) becomes the
+    answer: the first stimulus is put there and made the stronger.
 
     In a multi-modality task two draws can tie (e.g. modality 1 favours the first stimulus
     exactly as much as modality 2 favours the second); such draws are redrawn, so every
@@ -130,6 +133,19 @@ class DecisionMakingFamily(Yang19Task):
             for mod in self._mods
         )
 
+    def _impose_target(self, trial: dict[str, Any], target: Any) -> None:
+        """Make direction ``target`` the answer (a layer such as side_bias asked for it):
+        stimulus 1 goes there, and the strengths are swapped if stimulus 2 was stronger."""
+        target = check_direction(target, self.dim_ring)
+        trial["i_theta1"] = target
+        if trial["i_theta2"] == target:
+            trial["i_theta2"] = (int(target) + 1 + int(self.rng.integers(self.dim_ring - 1))) \
+                % self.dim_ring
+        if self._evidence(trial) < 0:
+            for mod in self._mods:
+                trial[f"coh1_mod{mod}"], trial[f"coh2_mod{mod}"] = (
+                    trial[f"coh2_mod{mod}"], trial[f"coh1_mod{mod}"])
+
     def _new_trial(self, **kwargs: Any) -> dict[str, Any]:
         rng, d = self.rng, self.dim_ring
         i1 = int(rng.integers(d))
@@ -139,12 +155,18 @@ class DecisionMakingFamily(Yang19Task):
             self._draw_strengths(trial)
             if abs(self._evidence(trial)) > 1e-9:
                 break
+        requested = kwargs.pop("ground_truth", None)
         trial.update(kwargs)
+        if requested is not None:
+            self._impose_target(trial, requested)
         trial["theta1"] = float(self.theta[trial["i_theta1"]])
         trial["theta2"] = float(self.theta[trial["i_theta2"]])
         evidence = self._evidence(trial)
-        # An unavoidable tie (e.g. coherence 0 in one modality) makes either answer right.
-        first = rng.random() < 0.5 if abs(evidence) <= 1e-9 else evidence > 0
+        if requested is not None:
+            first = True
+        else:
+            # An unavoidable tie (e.g. coherence 0 in one modality) makes either answer right.
+            first = rng.random() < 0.5 if abs(evidence) <= 1e-9 else evidence > 0
         trial["ground_truth"] = trial["i_theta1"] if first else trial["i_theta2"]
 
         if self.delaycomparison:

@@ -13,7 +13,12 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from neuroplug_plugins.yang19._base import Yang19Task, check_modality, gaussian_bump
+from neuroplug_plugins.yang19._base import (
+    Yang19Task,
+    check_direction,
+    check_modality,
+    gaussian_bump,
+)
 
 GO_TIMING = {"fixation": 500, "stimulus": 500, "delay": 0, "decision": 500}
 RT_TIMING = {"fixation": 500, "decision": 500}
@@ -63,7 +68,7 @@ class GoFamily(Yang19Task):
             "anti": self.anti,
         }
         trial.update(kwargs)
-        target = trial["ground_truth"]
+        target = trial["ground_truth"] = check_direction(trial["ground_truth"], self.dim_ring)
         stim_theta = self.theta[target] + (np.pi if trial["anti"] else 0.0)
         trial["stim_theta"] = float(np.mod(stim_theta, 2 * np.pi))
         where = f"stimulus_mod{trial['modality']}"
