@@ -151,6 +151,8 @@ def test_an_impossible_requested_ground_truth_is_an_error(name, requested, match
     env.reset(seed=0)
     with pytest.raises(ValueError, match=match):
         env.new_trial(ground_truth=requested)
+    with pytest.raises(ValueError, match="trial modality must be 1 or 2, got 0"):
+        neuroplug.make("yang19.anti").new_trial(modality=0)
 
 
 @pytest.mark.parametrize("short", ["go", "dms"])

@@ -71,6 +71,8 @@ class GoFamily(Yang19Task):
         target = trial["ground_truth"] = check_direction(trial["ground_truth"], self.dim_ring)
         stim_theta = self.theta[target] + (np.pi if trial["anti"] else 0.0)
         trial["stim_theta"] = float(np.mod(stim_theta, 2 * np.pi))
+        if trial["modality"] not in (1, 2):
+            raise ValueError(f"trial modality must be 1 or 2, got {trial['modality']!r}")
         where = f"stimulus_mod{trial['modality']}"
         stim = gaussian_bump(trial["stim_theta"], self.theta, 1.0)
         if self.reaction:

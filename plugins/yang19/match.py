@@ -85,6 +85,8 @@ class DelayMatchFamily(Yang19Task):
 
         self.add_period(["fixation", "sample", "delay", "test", "decision"])
         self.add_ob(1, ["fixation", "sample", "delay", "test"], where="fixation")
+        if trial["modality"] not in (1, 2):
+            raise ValueError(f"trial modality must be 1 or 2, got {trial['modality']!r}")
         where = f"stimulus_mod{trial['modality']}"
         self.add_ob(gaussian_bump(trial["sample_theta"], self.theta, 1.0), "sample", where=where)
         self.add_ob(gaussian_bump(trial["test_theta"], self.theta, 1.0), "test", where=where)
