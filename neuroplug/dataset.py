@@ -441,6 +441,10 @@ class Dataset:
             hand-made data-loader workers.
         path: ``"auto"``, ``"vectorized"``, ``"fast"`` or ``"step"`` (see the module
             documentation); a path that does not apply is an error naming the reason.
+        full_trials: keep every trial's whole buffer, as NeuroGym's ``Dataset`` does,
+            instead of ending it where a perfect agent's trial ends (e.g. the whole
+            response period of a Yang et al. 2019 task rather than its first step). Only
+            for stacks without per-step work (an error names the obstacle otherwise).
 
     Calling the dataset returns ``(inputs, targets)`` like NeuroGym's; :meth:`batch`,
     iteration and ``next`` return a :class:`Batch` with the mask too.
@@ -458,6 +462,7 @@ class Dataset:
         mode: str = "continuous",
         worker: int | None = None,
         path: str = "auto",
+        full_trials: bool = False,
     ) -> None:
         self.batch_size = _check_int("batch_size", batch_size, 1)
         self.seq_len = _check_int("seq_len", seq_len, 1, allow_none=True)
@@ -472,6 +477,9 @@ class Dataset:
         self.batch_first = bool(batch_first)
         if path not in PATHS:
             raise ValueError(f"Dataset: path must be one of {PATHS}, got {path!r}")
+        if not isinstance(full_trials, (bool, np.bool_)):
+            raise ValueError(f"Dataset: full_trials must be a bool, got {full_trials!r}")
+        self.full_trials = bool(full_trials)
         if env_kwargs is not None and not isinstance(env_kwargs, Mapping):
             raise TypeError(
                 f"Dataset: env_kwargs must be a mapping of task keyword arguments or None, "
@@ -573,6 +581,8 @@ class Dataset:
         ]
 
     def _choose_path(self, requested: str) -> tuple[str, str]:
+        if self.full_trials:
+            return self._choose_full_trials_path(requested)
         if requested == "step":
             return "step", "requested"
         obstacle = _fast_path_obstacle(self._template)
@@ -598,26 +608,49 @@ class Dataset:
             raise ValueError(f"Dataset: path='fast' is not possible here: {obstacle}")
         return "step", obstacle
 
-    def _probe(self, row_class: type[_Row]) -> str | None:
-        """Build a few trials both ways from a private seed; None if they agree."""
+    def _choose_full_trials_path(self, requested: str) -> tuple[str, str]:
+        """Whole trial buffers (NeuroGym's layout): the fast or the vectorized path."""
+        obstacle = _fast_path_obstacle(self._template)
+        if obstacle is not None or requested == "step":
+            raise ValueError(
+                "Dataset: full_trials=True copies whole trial buffers, which needs a stack "
+                "without per-step work (the step path ends trials where the task ends them): "
+                + (obstacle or "path='step' was requested")
+            )
+        if requested in ("auto", "vectorized"):
+            obstacle = _vector_obstacle(tasks_below(self._template)[0])
+            if obstacle is None:
+                obstacle = self._probe(_VectorRow, reference=_FastRow)
+            if obstacle is None:
+                return "vectorized", "full_trials=True; the task builds trials in blocks"
+            if requested == "vectorized":
+                raise ValueError(f"Dataset: path='vectorized' is not possible here: {obstacle}")
+        return "fast", "full_trials=True: whole trial buffers, one new_trial() per trial"
+
+    def _probe(self, row_class: type[_Row], reference: type[_Row] = _StepRow) -> str | None:
+        """Build a few trials with ``row_class`` and ``reference`` (a rollout by default)
+        from a private seed; None if they agree, else what differs."""
         seed = self._row_seeds(_PROBE_TAG, 1)[0]
         self._with_mask = False
         try:
             fast = row_class(self, self._copy(), seed)
             if isinstance(fast, _VectorRow):
                 fast.block_trials = 5  # cross block boundaries within the probe
-            step = _StepRow(self, self._copy(), seed)
+            step = reference(self, self._copy(), seed)
             fast.start()
             step.start()
+            what = "a rollout" if reference is _StepRow else "new_trial()"
             for k in range(_PROBE_TRIALS):
                 a, b = fast.trial(), step.trial()
-                if len(a[0]) != len(b[0]):
+                if len(a[0]) != len(b[0]) and reference is _StepRow:
                     return (
                         f"under the ground truth, trial {k} of a probe ends after "
-                        f"{len(b[0])} of its {len(a[0])} steps"
+                        f"{len(b[0])} of its {len(a[0])} steps (full_trials=True keeps "
+                        f"whole trials)"
                     )
-                if not (np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1])):
-                    return f"trial {k} of a probe differs between a rollout and its buffers"
+                if not (len(a[0]) == len(b[0]) and np.array_equal(a[0], b[0])
+                        and np.array_equal(a[1], b[1])):
+                    return f"trial {k} of a probe differs between {what} and its buffers"
         finally:
             self._with_mask = True
         return None
@@ -661,6 +694,7 @@ class Dataset:
             "wrappers": self._wrappers,
             "mode": self.mode,
             "path": self._requested_path,
+            "full_trials": self.full_trials,
         }
 
     def derived(self, *key: int) -> Dataset:

@@ -453,3 +453,36 @@ def test_a_wrong_build_trials_is_caught_by_the_probe() -> None:
     task.build_trials = None
     with pytest.raises(ValueError, match="task PerceptualDecisionMaking has no build_trials"):
         Dataset(task, batch_size=2, seq_len=30, path="vectorized")
+
+
+# --- full_trials: whole buffers, as NeuroGym ----------------------------------------
+
+
+@pytest.mark.parametrize("mode", ["continuous", "trial"])
+def test_full_trials_keep_whole_buffers(mode: str) -> None:
+    # dt=20: a 5-step decision period, which a perfect agent's trial ends at its first step
+    kwargs = {"batch_size": 2, "seq_len": 330 if mode == "continuous" else None, "seed": 0,
+              "mode": mode, "full_trials": True}
+    vectorized = Dataset("dm", {"dt": 20}, **kwargs)
+    fast = Dataset("dm", {"dt": 20}, path="fast", **kwargs)
+    assert (vectorized.path, fast.path) == ("vectorized", "fast")
+    for _ in range(8):
+        batch = vectorized.batch()
+        assert _same(batch, fast.batch())
+    starts = np.flatnonzero(batch.trial_start[:, 0])
+    assert np.array_equal(starts, [0] if mode == "trial" else [0, 110, 220])
+    choice = np.flatnonzero(batch.targets[:110, 0])
+    assert np.array_equal(choice, np.arange(105, 110))  # the whole decision period
+    assert batch.mask[:110].all()
+
+
+def test_full_trials_need_a_stack_without_per_step_work() -> None:
+    _require("noise")
+    with pytest.raises(ValueError, match=r"full_trials=True copies whole trial buffers.*"
+                                         r"neuroplug_observation implemented by Noise"):
+        Dataset("dm", wrappers=["noise"], full_trials=True)
+    with pytest.raises(ValueError, match="path='step' was requested"):
+        Dataset("dm", full_trials=True, path="step")
+    with pytest.raises(ValueError, match="full_trials must be a bool, got 1"):
+        Dataset("dm", full_trials=1)
+    assert Dataset("dm", full_trials=True, seed=0).split(2)[1].full_trials
