@@ -47,10 +47,10 @@ def test_neurogym_id_is_an_alias(short):
 
 
 def test_tags_select_families():
-    assert sorted(neuroplug.list_tasks(tag="go-family", collection="yang19")) == sorted(
+    assert sorted(neuroplug.list_tasks(tag="go family", collection="yang19")) == sorted(
         f"yang19.{s}" for s in FAMILIES["go"]
     )
-    assert sorted(neuroplug.list_tasks(tag="matching-family")) == sorted(
+    assert sorted(neuroplug.list_tasks(tag="matching family")) == sorted(
         f"yang19.{s}" for s in FAMILIES["match"]
     )
 

@@ -27,9 +27,9 @@ from neuroplug_plugins.yang19._base import PAPER_LINK, PAPER_NAME
 
 COLLECTION = "yang19"
 
-_GO = ("go-family",)
-_DM = ("dm-family", "perceptual", "two-alternative")
-_MATCH = ("matching-family", "working memory", "delayed response", "go-nogo")
+_GO = ("go family",)
+_DM = ("dm family", "perceptual", "two-alternative")
+_MATCH = ("matching family", "working memory", "delayed response", "go-no-go")
 
 # (task, class, family tags + task tags)
 TASKS = [
