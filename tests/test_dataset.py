@@ -486,3 +486,22 @@ def test_full_trials_need_a_stack_without_per_step_work() -> None:
     with pytest.raises(ValueError, match="full_trials must be a bool, got 1"):
         Dataset("dm", full_trials=1)
     assert Dataset("dm", full_trials=True, seed=0).split(2)[1].full_trials
+
+
+# --- every registered task ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("task", neuroplug.list_tasks())
+def test_every_task_batches_identically_on_every_path(task: str) -> None:
+    kwargs = {"batch_size": 2, "seq_len": 60, "seed": 0}
+    try:
+        auto = Dataset(task, **kwargs)
+        auto_batch = auto.batch()
+    except ValueError as exc:  # a task without ground truth cannot give targets
+        assert "sets no ground truth" in str(exc)
+        return
+    step = Dataset(task, path="step", **kwargs)
+    assert _same(auto_batch, step.batch()), auto.path
+    assert _same(auto.batch(), step.batch()), auto.path
+    trial = Dataset(task, batch_size=2, mode="trial", seed=0).batch()
+    assert trial.mask[0].all() and trial.trial_start[0].all()
