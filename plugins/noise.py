@@ -107,7 +107,6 @@ class Noise(Layer):
         self._dtype = inner.dtype
         self._raw: np.ndarray | None = None  # standard normals (adaptive mode only)
         self._scaled: np.ndarray | None = None  # std_noise * normals, full outgoing width
-        self._own: np.ndarray | None = None  # view of _scaled: this layer's entries
         self._next = BLOCK_ROWS
         self._perf = np.zeros(self.w, dtype=np.int64)  # ring buffer of performances
         self._perf_count = 0
@@ -178,21 +177,22 @@ class Noise(Layer):
         """Draw the next block; rows are ``full_shape`` wide, zero beyond ``_index``."""
         raw = rng.standard_normal(self._block_shape)
         self._scaled = np.zeros((BLOCK_ROWS, *full_shape), dtype=self._dtype)
-        self._own = self._scaled[(slice(None), *self._index)]  # view of our entries
+        own = self._scaled[(slice(None), *self._index)]  # a view of our entries
         if self.perf_th is None:
             self._raw = None
-            self._own[...] = raw * self.std_noise
+            own[...] = raw * self.std_noise
         else:
             self._raw = raw
-            np.multiply(raw, self.std_noise, out=self._own, casting="same_kind")
+            np.multiply(raw, self.std_noise, out=own, casting="same_kind")
         self._next = 0
 
     def _rescale(self) -> None:
         """Apply the new level to the samples of the block not used yet."""
         i = self._next
         if self._raw is not None and i < BLOCK_ROWS:
-            np.multiply(self._raw[i:], self.std_noise, out=self._own[i:],
-                        casting="same_kind")
+            # the view is taken here, not kept: a kept view would not survive pickling
+            own = self._scaled[(slice(i, None), *self._index)]
+            np.multiply(self._raw[i:], self.std_noise, out=own, casting="same_kind")
 
 
 def _task_name(env: gym.Env) -> str:
