@@ -263,12 +263,24 @@ class _StepRow(_Row):
 
     def fill(self, inputs: np.ndarray, targets: np.ndarray, mask: np.ndarray,
              start: np.ndarray) -> None:
+        # _step inlined: this loop runs once per time step.
+        step = self.stack.step
+        obs, task, pos, weights = self.obs, self.task, self.pos, self.mask
         for t in range(inputs.shape[0]):
-            inputs[t] = self.obs
-            start[t] = self.pos == 0
-            if self.mask is not None:
-                mask[t] = self.mask[self.pos]
-            targets[t], _ = self._step()
+            inputs[t] = obs
+            if pos == 0:
+                start[t] = True
+            if weights is not None:
+                mask[t] = weights[pos]
+            obs, _, terminated, truncated, info = step(task.gt[task.t_ind])
+            targets[t] = info["gt"]
+            pos += 1
+            if info.get("new_trial", False) or terminated or truncated:
+                if terminated or truncated:
+                    obs, _ = self.stack.reset()
+                self._begin_trial()
+                task, pos, weights = self.task, 0, self.mask
+        self.obs, self.pos = obs, pos
 
     def trial(self) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
         obs_rows, target_rows = [], []
