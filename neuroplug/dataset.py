@@ -57,8 +57,8 @@ PATHS = ("auto", "vectorized", "fast", "step")
 BLOCK_TRIALS = 64
 #: NeuroGym's default sequence length in continuous mode.
 DEFAULT_SEQ_LEN = 1000
-#: Spawn-key tags separating the seed streams of rows, the path probe and torch epochs from
-#: those of ``split`` children (whose keys are small indices).
+#: Spawn-key tags separating the seed streams of rows and of the path probe from those of
+#: ``split`` / ``derived`` children (whose keys are small indices).
 _ROW_TAG = 0x524F57  # "ROW"
 _PROBE_TAG = 0x50524F  # "PRO"
 _PROBE_TRIALS = 12
@@ -205,7 +205,8 @@ def _fast_path_obstacle(stack: gym.Env) -> str | None:
                 type(f.__self__).__name__ if hasattr(f, "__self__") else
                 getattr(f, "__module__", repr(f)) for f in functions
             })
-            return f"per-step work: neuroplug_{kind} implemented by {', '.join(owners)}"
+            what = "per-step work" if kind != "log_trial" else "trial logging"
+            return f"{what}: neuroplug_{kind} implemented by {', '.join(owners)}"
     if tuple(stack.observation_space.shape) != tuple(task.observation_space.shape):
         return "a layer changes the observation's shape"
     return None
