@@ -107,10 +107,10 @@ class Noise(Layer):
         self._dtype = inner.dtype
         self._raw: np.ndarray | None = None  # standard normals (adaptive mode only)
         self._scaled: np.ndarray | None = None  # std_noise * normals, full outgoing width
+        self._full_shape: tuple[int, ...] = ()
         self._next = BLOCK_ROWS
-        self._perf = np.zeros(self.w, dtype=np.int64)  # ring buffer of performances
+        self._perf = np.zeros(self.w)  # ring buffer of the last w trials' performances
         self._perf_count = 0
-        self._perf_sum = 0
         self.attach()
 
     # --- hooks ----------------------------------------------------------------------
@@ -130,22 +130,18 @@ class Noise(Layer):
         if seed is not None:
             self.std_noise = self.initial_std_noise
             self._perf_count = 0
-            self._perf_sum = 0
 
     @hookimpl
     def neuroplug_observation(self, env: TrialEnv, step: Step) -> None:
         """Add the next pre-drawn noise row (zeros beyond this layer's entries)."""
-        i = self._next
-        if i >= BLOCK_ROWS:
-            self._draw(env.np_random, step.obs.shape)
-            i = 0
         obs = step.obs
-        try:
-            obs += self._scaled[i]
-        except ValueError:  # the outgoing width changed (a layer was added): new block
+        i = self._next
+        # a new block when this one is used up, or when the outgoing width changed (a
+        # layer was added above since it was drawn)
+        if i >= BLOCK_ROWS or obs.shape != self._full_shape:
             self._draw(env.np_random, obs.shape)
             i = 0
-            obs += self._scaled[i]
+        obs += self._scaled[i]
         self._next = i + 1
 
     @hookimpl
@@ -153,14 +149,13 @@ class Noise(Layer):
         """Adaptive mode: move ``std_noise`` by ``step_noise`` towards ``perf_th``."""
         if self.perf_th is None:
             return
-        perf = 1 if record["performance"] else 0
+        perf = float(record["performance"])  # 0/1, or graded in [0, 1] on some tasks
         slot = self._perf_count % self.w
-        if self._perf_count >= self.w:
-            self._perf_sum -= int(self._perf[slot])
         self._perf[slot] = perf
-        self._perf_sum += perf
         self._perf_count += 1
-        mean = self._perf_sum / min(self._perf_count, self.w)
+        count = min(self._perf_count, self.w)
+        # a sum over the window (not a running sum) so that no rounding error accumulates
+        mean = float(self._perf[:count].sum()) / count
         if mean > self.perf_th:
             new = self.std_noise + self.step_noise
         elif mean < self.perf_th:
@@ -176,6 +171,7 @@ class Noise(Layer):
     def _draw(self, rng: np.random.Generator, full_shape: tuple[int, ...]) -> None:
         """Draw the next block; rows are ``full_shape`` wide, zero beyond ``_index``."""
         raw = rng.standard_normal(self._block_shape)
+        self._full_shape = tuple(full_shape)
         self._scaled = np.zeros((BLOCK_ROWS, *full_shape), dtype=self._dtype)
         own = self._scaled[(slice(None), *self._index)]  # a view of our entries
         if self.perf_th is None:

@@ -11,6 +11,7 @@ from gymnasium.utils.env_checker import check_env
 
 import neuroplug
 from neuroplug_plugins.noise import Noise
+from neuroplug_plugins.pass_action import PassAction
 
 
 def noise_samples(env, steps, seed=0, actions=None):
@@ -172,3 +173,27 @@ def run_doc_example(page: str) -> None:
 
 def test_doc_example_runs():
     run_doc_example("noise")
+
+
+def test_adaptive_mode_uses_graded_performance():
+    # performance 0.5 on every trial: above perf_th=0.4 -> up, below perf_th=0.6 -> down
+    for perf_th, direction in [(0.4, +1), (0.6, -1)]:
+        env = Noise(neuroplug.make("dm"), std_noise=0.5, perf_th=perf_th, w=10,
+                    step_noise=0.01)
+        env.reset(seed=0)
+        for _ in range(5):
+            env.neuroplug_log_trial(env.unwrapped, {"performance": 0.5})
+        assert env.std_noise == pytest.approx(0.5 + direction * 0.05)
+
+
+def test_noise_redrawn_when_a_layer_is_added_above_mid_block():
+    task = neuroplug.make("dm", sigma=0)
+    env = Noise(task, std_noise=1.0)
+    env.reset(seed=0)
+    env.step(0)  # a block of 3-wide rows is drawn
+    wrapped = PassAction(env)  # the outgoing observation is now 4 wide
+    for _ in range(50):
+        obs, *_ = wrapped.step(1)
+        assert obs.shape == (4,)
+        assert obs[3] == 1  # the appended entry is outside Noise's entries: exact
+        assert np.any(obs[:3] != task.ob[task.t_ind])
