@@ -46,6 +46,7 @@ import attrs
 import gymnasium as gym
 import numpy as np
 
+from neuroplug import plugins
 from neuroplug.layer import Layer, tasks_below
 from neuroplug.trial_env import TrialEnv
 
@@ -515,6 +516,7 @@ class Dataset:
         self._target_shape, self._target_dtype = _target_layout(self.action_space)
         self._ones: dict[int, np.ndarray] = {}
         self._with_mask = True
+        self._plugins_version = plugins.version
         self.path, self.path_reason = self._choose_path(path)
         row_class = {"vectorized": _VectorRow, "fast": _FastRow, "step": _StepRow}[self.path]
         #: The seed each row's stack is reset with before its first batch: stepping
@@ -749,8 +751,26 @@ class Dataset:
         return (batch.inputs[:, r], batch.targets[:, r], batch.mask[:, r],
                 batch.trial_start[:, r])
 
+    def _check_plugins(self) -> None:
+        """Plugins registered since the path was chosen must not make it wrong."""
+        self._plugins_version = plugins.version
+        if self.path == "step":
+            return
+        stack = self._rows[0].stack
+        obstacle = _fast_path_obstacle(stack)
+        if obstacle is None and self.path == "vectorized":
+            obstacle = _vector_obstacle(tasks_below(stack)[0])
+        if obstacle is not None:
+            raise RuntimeError(
+                f"Dataset: the plugins changed after this dataset chose path={self.path!r}, "
+                f"which no longer applies ({obstacle}); build the dataset after registering "
+                f"plugins"
+            )
+
     def batch(self) -> Batch:
         """The next batch (see :class:`Batch`)."""
+        if self._plugins_version != plugins.version:
+            self._check_plugins()
         for row in self._rows:
             if not row.started:
                 row.start()

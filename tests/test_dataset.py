@@ -505,3 +505,24 @@ def test_every_task_batches_identically_on_every_path(task: str) -> None:
     assert _same(auto.batch(), step.batch()), auto.path
     trial = Dataset(task, batch_size=2, mode="trial", seed=0).batch()
     assert trial.mask[0].all() and trial.trial_start[0].all()
+
+
+def test_plugins_registered_later_are_not_skipped_silently(register_plugin) -> None:
+    vectorized = Dataset("dm", batch_size=2, seq_len=30, seed=0)
+    fast = Dataset("dm", batch_size=2, seq_len=30, seed=0, path="fast")
+    assert vectorized.path == "vectorized"
+    vectorized.batch()
+    register_plugin(GraceAndFixationWeights())
+    with pytest.raises(RuntimeError, match=r"chose path='vectorized', which no longer "
+                                           r"applies \(neuroplug_loss_mask hooks run"):
+        vectorized.batch()
+    fast.batch()  # the fast path runs loss-mask hooks: fine
+
+    class Logger:
+        @hookimpl
+        def neuroplug_log_trial(self, env: Any, record: dict[str, Any]) -> None:
+            pass
+
+    register_plugin(Logger())
+    with pytest.raises(RuntimeError, match="trial logging: neuroplug_log_trial implemented"):
+        fast.batch()
