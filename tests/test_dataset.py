@@ -526,3 +526,14 @@ def test_plugins_registered_later_are_not_skipped_silently(register_plugin) -> N
     register_plugin(Logger())
     with pytest.raises(RuntimeError, match="trial logging: neuroplug_log_trial implemented"):
         fast.batch()
+
+
+def test_docs_first_example_runs() -> None:
+    from pathlib import Path
+
+    page = (Path(__file__).resolve().parents[1] / "docs" / "datasets.md").read_text()
+    code = page.split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict[str, Any] = {}
+    exec(compile(code, "docs/datasets.md", "exec"), namespace)
+    assert namespace["inputs"].shape == (100, 64, 4)  # noise > pass_reward: 3 + 1 entries
+    assert namespace["batch"].mask.shape == (100, 64)
