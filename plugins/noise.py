@@ -107,7 +107,8 @@ class Noise(Layer):
         self._dtype = inner.dtype
         self._raw: np.ndarray | None = None  # standard normals (adaptive mode only)
         self._scaled: np.ndarray | None = None  # std_noise * normals, full outgoing width
-        self._full_shape: tuple[int, ...] = ()
+        self._rows: list[np.ndarray] = []  # the rows of _scaled, as views
+        self._full_size = 0
         self._next = BLOCK_ROWS
         self._perf = np.zeros(self.w)  # ring buffer of the last w trials' performances
         self._perf_count = 0
@@ -136,12 +137,12 @@ class Noise(Layer):
         """Add the next pre-drawn noise row (zeros beyond this layer's entries)."""
         obs = step.obs
         i = self._next
-        # a new block when this one is used up, or when the outgoing width changed (a
-        # layer was added above since it was drawn)
-        if i >= BLOCK_ROWS or obs.shape != self._full_shape:
+        # a new block when this one is used up, or when the outgoing observation grew (a
+        # layer was added above since it was drawn; layers only ever widen it)
+        if i >= BLOCK_ROWS or obs.size != self._full_size:
             self._draw(env.np_random, obs.shape)
             i = 0
-        obs += self._scaled[i]
+        obs += self._rows[i]
         self._next = i + 1
 
     @hookimpl
@@ -166,12 +167,23 @@ class Noise(Layer):
             self.std_noise = new
             self._rescale()
 
+    # --- pickling: row views do not survive it, rebuild them -------------------------
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_rows"] = []
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._rows = list(self._scaled) if self._scaled is not None else []
+
     # --- the noise blocks -----------------------------------------------------------
 
     def _draw(self, rng: np.random.Generator, full_shape: tuple[int, ...]) -> None:
         """Draw the next block; rows are ``full_shape`` wide, zero beyond ``_index``."""
         raw = rng.standard_normal(self._block_shape)
-        self._full_shape = tuple(full_shape)
+        self._full_size = int(np.prod(full_shape))
         self._scaled = np.zeros((BLOCK_ROWS, *full_shape), dtype=self._dtype)
         own = self._scaled[(slice(None), *self._index)]  # a view of our entries
         if self.perf_th is None:
@@ -180,6 +192,7 @@ class Noise(Layer):
         else:
             self._raw = raw
             np.multiply(raw, self.std_noise, out=own, casting="same_kind")
+        self._rows = list(self._scaled)  # views of the rows: cheaper to pick than to index
         self._next = 0
 
     def _rescale(self) -> None:
