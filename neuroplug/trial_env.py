@@ -80,7 +80,10 @@ class TrialEnv(gym.Env):
         self._step_record = Step()
         self._out_shape: tuple[int, ...] | None = None
         self._out_dtype: Any = None
-        self._out_index: tuple[slice, ...] = ()
+        self._out_index: tuple[slice, ...] = (Ellipsis,)
+        self._out_rows: np.ndarray = np.zeros((0,))
+        self._out_serial = -1
+        self._trial_serial = 0  # counts every trial ever built; never reset
         self.num_tr = 0
         self.trial: dict[str, Any] | None = None
         self.performance = 0
@@ -418,6 +421,7 @@ class TrialEnv(gym.Env):
             self._init_ob()
         self.trial = trial
         self.num_tr += 1
+        self._trial_serial += 1
         self.performance = 0
         for function in hooks.trial_built:
             function(self, trial)
@@ -525,12 +529,19 @@ class TrialEnv(gym.Env):
 
     def _run_step_hooks(self, action: Any, reward: float, terminated: bool, truncated: bool,
                         info: dict[str, Any], new_trial: bool) -> tuple[np.ndarray, float]:
-        row = self.ob[self.t_ind]
-        if self._out_shape is None:
-            obs = row.copy()
-        else:
-            obs = np.zeros(self._out_shape, dtype=self._out_dtype)
-            obs[self._out_index] = row
+        t_ind = self.t_ind
+        out = self._out_rows
+        if self._out_serial != self._trial_serial or t_ind >= len(out):
+            # One outgoing buffer per trial, as wide as the outermost layer: each step's
+            # observation is a fresh row of it (hooks write into it in place), which costs
+            # far less than allocating an array per step.
+            shape = self._out_shape or self.ob.shape[1:]
+            dtype = self._out_dtype if self._out_shape else self.ob.dtype
+            out = self._out_rows = np.zeros((self._tmax_ind, *shape), dtype=dtype)
+            self._out_serial = self._trial_serial
+        obs = out[t_ind]
+        # The task's row is copied at step time: a task may write future rows in _step.
+        obs[self._out_index] = self.ob[t_ind]
         step = self._step_record
         step.obs, step.action, step.reward = obs, action, reward
         step.terminated, step.truncated, step.info = terminated, truncated, info
@@ -571,9 +582,11 @@ class TrialEnv(gym.Env):
         wide from now on and leaves its own entries first.
         """
         self.hooks.add_layer(layer, observation_space)
+        self._out_serial = -1  # the outgoing width may change: a new buffer next step
         own = self.observation_space
         if observation_space.shape == own.shape and observation_space.dtype == own.dtype:
             self._out_shape = None
+            self._out_index = (Ellipsis,)
             return
         if len(observation_space.shape) != len(own.shape) or any(
             outer < inner for outer, inner in zip(observation_space.shape, own.shape, strict=True)
