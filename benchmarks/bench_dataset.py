@@ -15,7 +15,7 @@ Memory: the resident set size (``VmRSS``) before and after ``--memory-batches`` 
 NeuroGym runs in its own virtual environment (``_neurogym.py``; ``--neurogym-python`` to
 use an existing one)::
 
-    python benchmarks/bench_dataset.py --neurogym-python /work/ngvenv/bin/python
+    python benchmarks/bench_dataset.py --neurogym-python ~/neurogym-venv/bin/python
 """
 
 from __future__ import annotations

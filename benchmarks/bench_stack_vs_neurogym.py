@@ -17,7 +17,7 @@ sequence (the same on both sides):
 NeuroGym runs in its own virtual environment (see ``_neurogym.py``), made on first use
 unless ``--neurogym-python`` names one. Run from the repository root::
 
-    python benchmarks/bench_stack_vs_neurogym.py --neurogym-python /work/ngvenv/bin/python
+    python benchmarks/bench_stack_vs_neurogym.py --neurogym-python ~/neurogym-venv/bin/python
 
 ``--profile`` adds a cProfile of our stack, to show where a step's time goes.
 """
