@@ -93,3 +93,18 @@ def test_registry_entry_factory_must_be_callable():
 def test_list_tasks_filters_by_tag():
     assert "dm" in neuroplug.list_tasks(tag="perceptual")
     assert "dm" not in neuroplug.list_tasks(tag="no-such-tag")
+
+
+def test_gymnasium_module_form_works_from_a_fresh_interpreter():
+    import subprocess
+    import sys
+
+    code = (
+        "import gymnasium as gym\n"
+        "env = gym.make('neuroplug.envs:neuroplug/dm-v0', dt=50)\n"
+        "print(env.unwrapped.dt, type(env.unwrapped).__name__)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=False, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["50", "PerceptualDecisionMaking"]
