@@ -9,6 +9,7 @@ import numpy as np
 
 from neuroplug import TrialEnv, spaces
 from neuroplug_plugins.tasks._checks import check_non_negative, check_timing, merged
+from neuroplug_plugins.tasks._judge import judge_fixation_decision
 from neuroplug_plugins.tasks._values import check_number, check_numbers
 
 
@@ -115,25 +116,19 @@ class Detection(TrialEnv):
         return trial
 
     def _step(self, action: Any) -> tuple[None, float, bool, bool, dict[str, Any]]:
-        t_ind = self.t_ind
-        gt = self.gt[t_ind]
-        new_trial = False
-        reward = 0.0
-        if t_ind < self.end_ind["fixation"]:
-            if action != 0:
-                new_trial = self.abort
-                reward = self.rewards["abort"]
-        elif action != 0 and self.start_ind["stimulus"] <= t_ind < self.end_ind["stimulus"]:
-            new_trial = True
-            if self._go and t_ind >= self._onset:
-                reward = self.rewards["correct"]
-                self.performance = 1
-            else:
-                reward = self.rewards["fail"]
-                self.performance = 0
-        if not new_trial and t_ind + 1 >= self._tmax_ind and not self._go:
+        # The response window is the stimulus period (a reaction-time task).
+        result = judge_fixation_decision(self, action, decision="stimulus", score=self._score)
+        if not result[4]["new_trial"] and self.t_ind + 1 >= self._tmax_ind and not self._go:
             self.performance = 1  # withheld until the end of a no-pulse trial: correct
-        return None, reward, False, False, {"new_trial": new_trial, "gt": gt}
+        return result
+
+    def _score(self, action: Any, gt: Any) -> float:
+        """A response is correct only on a pulse trial, at or after the pulse's onset."""
+        if self._go and self.t_ind >= self._onset:
+            self.performance = 1
+            return self.rewards["correct"]
+        self.performance = 0
+        return self.rewards["fail"]
 
 
 class ToneDetection(TrialEnv):

@@ -9,6 +9,7 @@ import numpy as np
 
 from neuroplug import TrialEnv, spaces
 from neuroplug_plugins.tasks._checks import check_timing, merged
+from neuroplug_plugins.tasks._judge import judge_fixation_decision
 
 
 class EconomicDecisionMaking(TrialEnv):
@@ -98,17 +99,12 @@ class EconomicDecisionMaking(TrialEnv):
         return trial
 
     def _step(self, action: Any) -> tuple[None, float, bool, bool, dict[str, Any]]:
-        t_ind = self.t_ind
-        gt = self.gt[t_ind]
-        new_trial = False
-        reward = 0.0
-        if t_ind < self.end_ind["offer_on"]:
-            if action != 0:
-                new_trial = self.abort
-                reward = self.rewards["abort"]
-        elif action != 0 and self.start_ind["decision"] <= t_ind < self.end_ind["decision"]:
-            new_trial = True
-            values = self._values
-            reward = values[action]
-            self.performance = int(reward > values[3 - action])
-        return None, reward, False, False, {"new_trial": new_trial, "gt": gt}
+        # Fixation is held through the offers (``offer_on``), not only ``fixation``.
+        return judge_fixation_decision(self, action, fixation="offer_on", score=self._score)
+
+    def _score(self, action: Any, gt: Any) -> float:
+        """The chosen offer's value; correct when it beats the other offer."""
+        values = self._values
+        reward = values[action]
+        self.performance = int(reward > values[3 - action])
+        return reward

@@ -14,6 +14,7 @@ import numpy as np
 
 from neuroplug import TrialEnv, spaces
 from neuroplug_plugins.tasks._checks import check_non_negative, check_timing, merged
+from neuroplug_plugins.tasks._judge import judge_fixation_decision
 
 
 class _GoNogoBase(TrialEnv):
@@ -27,27 +28,20 @@ class _GoNogoBase(TrialEnv):
     _go = 0
 
     def _step(self, action: Any) -> tuple[None, float, bool, bool, dict[str, Any]]:
-        t_ind = self.t_ind
-        gt = self.gt[t_ind]
-        new_trial = False
-        reward = 0.0
-        if t_ind < self.end_ind["fixation"]:
-            if action != 0:
-                new_trial = self.abort
-                reward = self.rewards["abort"]
-        elif action != 0 and self.start_ind["decision"] <= t_ind < self.end_ind["decision"]:
-            new_trial = True
-            if self._go:
-                reward = self.rewards["correct"]
-                self.performance = 1
-            else:
-                reward = self.rewards["fail"]
-                self.performance = 0
-        if not new_trial and t_ind + 1 >= self._tmax_ind:
+        result = judge_fixation_decision(self, action, score=self._score)
+        if not result[4]["new_trial"] and self.t_ind + 1 >= self._tmax_ind:
             # The trial runs out without a response: right on a no-go trial, a miss on a
             # go trial (the miss reward is added by the core as r_tmax).
             self.performance = 1 - self._go
-        return None, reward, False, False, {"new_trial": new_trial, "gt": gt}
+        return result
+
+    def _score(self, action: Any, gt: Any) -> float:
+        """A response is correct on a go trial and wrong on a no-go trial."""
+        if self._go:
+            self.performance = 1
+            return self.rewards["correct"]
+        self.performance = 0
+        return self.rewards["fail"]
 
 
 class GoNogo(_GoNogoBase):

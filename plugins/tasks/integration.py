@@ -9,6 +9,7 @@ import numpy as np
 
 from neuroplug import TrialEnv, spaces
 from neuroplug_plugins.tasks._checks import check_int, check_non_negative, check_timing, merged
+from neuroplug_plugins.tasks._judge import judge_fixation_decision
 
 
 class MultiSensoryIntegration(TrialEnv):
@@ -85,20 +86,14 @@ class MultiSensoryIntegration(TrialEnv):
         return trial
 
     def _step(self, action: Any) -> tuple[None, float, bool, bool, dict[str, Any]]:
-        t_ind = self.t_ind
-        gt = self.gt[t_ind]
-        new_trial = False
-        reward = 0.0
-        if t_ind < self.end_ind["fixation"]:
-            if action != 0:
-                new_trial = self.abort
-                reward = self.rewards["abort"]
-        elif action != 0 and self.start_ind["decision"] <= t_ind < self.end_ind["decision"]:
-            new_trial = True
-            if action == gt:
-                reward = self.rewards["correct"]
-                self.performance = 1
-        return None, reward, False, False, {"new_trial": new_trial, "gt": gt}
+        return judge_fixation_decision(self, action, score=self._score)
+
+    def _score(self, action: Any, gt: Any) -> float:
+        """``correct`` for the right choice; a wrong one earns nothing (no ``fail`` reward)."""
+        if action == gt:
+            self.performance = 1
+            return self.rewards["correct"]
+        return 0.0
 
 
 class PostDecisionWager(TrialEnv):
@@ -210,28 +205,21 @@ class PostDecisionWager(TrialEnv):
         return trial
 
     def _step(self, action: Any) -> tuple[None, float, bool, bool, dict[str, Any]]:
-        t_ind = self.t_ind
-        gt = self.gt[t_ind]
-        new_trial = False
-        reward = 0.0
-        if t_ind < self.end_ind["fixation"]:
-            if action != 0:
-                new_trial = self.abort
-                reward = self.rewards["abort"]
-        elif action != 0 and self.start_ind["decision"] <= t_ind < self.end_ind["decision"]:
-            new_trial = True
-            rewards = self.rewards
-            if action == 3:
-                if self.trial["wager"]:
-                    reward = rewards["sure"]
-                    self.performance = (reward - rewards["fail"]) / (
-                        rewards["correct"] - rewards["fail"]
-                    )
-                else:
-                    reward = rewards["abort"]
-            elif action == gt:
-                reward = rewards["correct"]
-                self.performance = 1
-            else:
-                reward = rewards["fail"]
-        return None, reward, False, False, {"new_trial": new_trial, "gt": gt}
+        return judge_fixation_decision(self, action, score=self._score)
+
+    def _score(self, action: Any, gt: Any) -> float:
+        """Correct/fail for a choice; the sure option (action 3) earns ``sure`` when it
+        was offered (graded performance) and ``abort`` when it was not."""
+        rewards = self.rewards
+        if action == 3:
+            if self.trial["wager"]:
+                reward = rewards["sure"]
+                self.performance = (reward - rewards["fail"]) / (
+                    rewards["correct"] - rewards["fail"]
+                )
+                return reward
+            return rewards["abort"]
+        if action == gt:
+            self.performance = 1
+            return rewards["correct"]
+        return rewards["fail"]

@@ -200,19 +200,5 @@ class PulseDecisionMaking(TrialEnv):
         return trial
 
     def _step(self, action: Any) -> tuple[None, float, bool, bool, dict[str, Any]]:
-        t_ind = self.t_ind
-        gt = self.gt[t_ind]
-        new_trial = False
-        reward = 0.0
-        if action != 0:
-            if self.start_ind["decision"] <= t_ind < self.end_ind["decision"]:
-                new_trial = True
-                if action == gt:
-                    reward = self.rewards["correct"]
-                    self.performance = 1
-                else:
-                    reward = self.rewards["fail"]
-            else:
-                new_trial = self.abort
-                reward = self.rewards["abort"]
-        return None, reward, False, False, {"new_trial": new_trial, "gt": gt}
+        # Fixation is required at every step outside the decision period.
+        return judge_fixation_decision(self, action, fixation=None)

@@ -19,6 +19,7 @@ import numpy as np
 
 from neuroplug import TrialEnv, spaces
 from neuroplug_plugins.tasks._checks import check_bool, check_int, check_timing, merged
+from neuroplug_plugins.tasks._judge import judge_fixation_decision
 from neuroplug_plugins.tasks._values import TWO_PI, check_number, circular_dist, wrapped
 
 #: How far one ``left``/``right`` action turns the hand (radians), as in NeuroGym.
@@ -375,19 +376,4 @@ class AntiReach(TrialEnv):
         return trial
 
     def _step(self, action: Any) -> tuple[None, float, bool, bool, dict[str, Any]]:
-        t_ind = self.t_ind
-        gt = self.gt[t_ind]
-        new_trial = False
-        reward = 0.0
-        if t_ind < self.end_ind["fixation"]:
-            if action != 0:
-                new_trial = self.abort
-                reward = self.rewards["abort"]
-        elif action != 0 and self.start_ind["decision"] <= t_ind < self.end_ind["decision"]:
-            new_trial = True
-            if action == gt:
-                reward = self.rewards["correct"]
-                self.performance = 1
-            else:
-                reward = self.rewards["fail"]
-        return None, reward, False, False, {"new_trial": new_trial, "gt": gt}
+        return judge_fixation_decision(self, action)

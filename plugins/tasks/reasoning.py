@@ -11,6 +11,7 @@ import numpy as np
 from neuroplug import TrialEnv, spaces
 from neuroplug.timing import normalize
 from neuroplug_plugins.tasks._checks import check_int, check_timing, merged
+from neuroplug_plugins.tasks._judge import judge_fixation_decision
 from neuroplug_plugins.tasks._values import check_numbers
 
 
@@ -96,22 +97,8 @@ class ProbabilisticReasoning(TrialEnv):
         return trial
 
     def _step(self, action: Any) -> tuple[None, float, bool, bool, dict[str, Any]]:
-        t_ind = self.t_ind
-        gt = self.gt[t_ind]
-        new_trial = False
-        reward = 0.0
-        if self.start_ind["decision"] <= t_ind < self.end_ind["decision"]:
-            if action != 0:
-                new_trial = True
-                if action == gt:
-                    reward = self.rewards["correct"]
-                    self.performance = 1
-                else:
-                    reward = self.rewards["fail"]
-        elif action != 0:
-            new_trial = self.abort
-            reward = self.rewards["abort"]
-        return None, reward, False, False, {"new_trial": new_trial, "gt": gt}
+        # Fixation is required at every step outside the decision period.
+        return judge_fixation_decision(self, action, fixation=None)
 
 
 def timing_median(period: str, spec: Any) -> float:

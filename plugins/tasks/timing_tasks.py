@@ -15,6 +15,7 @@ import numpy as np
 
 from neuroplug import TrialEnv, spaces
 from neuroplug_plugins.tasks._checks import check_non_negative, check_timing, merged
+from neuroplug_plugins.tasks._judge import judge_fixation_decision
 
 
 def _check_positive(name: str, value: Any) -> float:
@@ -112,20 +113,11 @@ class ReadySetGo(TrialEnv):
         return trial
 
     def _step(self, action: Any) -> tuple[None, float, bool, bool, dict[str, Any]]:
-        t_ind = self.t_ind
-        gt = self.gt[t_ind]
-        new_trial = False
-        reward = 0.0
-        if action != 0:
-            if t_ind < self.end_ind["fixation"]:
-                new_trial = self.abort
-                reward = self.rewards["abort"]
-            elif self.start_ind["production"] <= t_ind < self.end_ind["production"]:
-                new_trial = True
-                reward = _production_reward(
-                    self, self.t - self.end_t["measure"], self.trial["production"]
-                )
-        return None, reward, False, False, {"new_trial": new_trial, "gt": gt}
+        return judge_fixation_decision(self, action, decision="production", score=self._score)
+
+    def _score(self, action: Any, gt: Any) -> float:
+        """The production rule, timed from the end of ``measure``."""
+        return _production_reward(self, self.t - self.end_t["measure"], self.trial["production"])
 
 
 class MotorTiming(TrialEnv):
@@ -189,20 +181,11 @@ class MotorTiming(TrialEnv):
         return trial
 
     def _step(self, action: Any) -> tuple[None, float, bool, bool, dict[str, Any]]:
-        t_ind = self.t_ind
-        gt = self.gt[t_ind]
-        new_trial = False
-        reward = 0.0
-        if action != 0:
-            if t_ind < self.end_ind["fixation"]:
-                new_trial = self.abort
-                reward = self.rewards["abort"]
-            elif self.start_ind["production"] <= t_ind < self.end_ind["production"]:
-                new_trial = True
-                reward = _production_reward(
-                    self, self.t - self.end_t["set"], self.trial["production"]
-                )
-        return None, reward, False, False, {"new_trial": new_trial, "gt": gt}
+        return judge_fixation_decision(self, action, decision="production", score=self._score)
+
+    def _score(self, action: Any, gt: Any) -> float:
+        """The production rule, timed from the end of ``set``."""
+        return _production_reward(self, self.t - self.end_t["set"], self.trial["production"])
 
 
 class OneTwoThreeGo(TrialEnv):
