@@ -9,7 +9,8 @@ from typing import Any
 import numpy as np
 
 from neuroplug import TrialEnv, spaces
-from neuroplug_plugins.tasks._checks import check_non_negative, check_timing, merged
+from neuroplug_plugins.tasks._checks import check_timing, merged
+from neuroplug_plugins.tasks._common import scaled_sigma
 from neuroplug_plugins.tasks._judge import judge_fixation_decision
 
 _DEFAULT_VPAIRS = [(18, 10), (22, 14), (26, 18), (30, 22), (34, 26)]
@@ -74,7 +75,7 @@ class DelayComparison(TrialEnv):
     ) -> None:
         super().__init__(dt=dt)
         self.vpairs = _check_vpairs(vpairs)
-        self.sigma = check_non_negative("sigma", sigma) / np.sqrt(self.dt)
+        self.sigma = scaled_sigma(sigma, self.dt)
         self.rewards = merged("rewards", {"abort": -0.1, "correct": +1.0, "fail": 0.0}, rewards)
         self.timing = check_timing(
             {"fixation": 500, "stimulus1": 500, "delay": 1000, "stimulus2": 500,

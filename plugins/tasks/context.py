@@ -11,10 +11,10 @@ from neuroplug import TrialEnv, spaces
 from neuroplug_plugins.tasks._checks import (
     check_bool,
     check_int,
-    check_non_negative,
     check_timing,
     merged,
 )
+from neuroplug_plugins.tasks._common import fixation_choice_space, ring_angles, scaled_sigma
 from neuroplug_plugins.tasks._judge import judge_fixation_decision
 
 
@@ -70,7 +70,7 @@ class ContextDecisionMaking(TrialEnv):
             )
         self.impl_context_modality = modality
         self.dim_ring = check_int("dim_ring", dim_ring, 2)
-        self.sigma = check_non_negative("sigma", sigma) / np.sqrt(self.dt)
+        self.sigma = scaled_sigma(sigma, self.dt)
         self.abort = check_bool("abort", abort)
         self.cohs = [5, 15, 50]
         self.contexts = [0, 1] if self.use_expl_context else [modality]
@@ -81,7 +81,7 @@ class ContextDecisionMaking(TrialEnv):
             timing,
         )
         n = self.dim_ring
-        self.theta = np.linspace(0, 2 * np.pi, n + 1)[:-1]
+        self.theta = ring_angles(n)
         self.choices = list(range(1, n + 1))
         names: dict[str, Any] = {
             "fixation": 0,
@@ -97,9 +97,7 @@ class ContextDecisionMaking(TrialEnv):
         self.observation_space = spaces.Box(
             -np.inf, np.inf, shape=(size,), dtype=np.float32, name=names
         )
-        self.action_space = spaces.Discrete(
-            1 + n, name={"fixation": 0, "choice": range(1, n + 1)}
-        )
+        self.action_space = fixation_choice_space(n)
 
     def _new_trial(self, **kwargs: Any) -> dict[str, Any]:
         rng = self.rng

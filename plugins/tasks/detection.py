@@ -9,6 +9,7 @@ import numpy as np
 
 from neuroplug import TrialEnv, spaces
 from neuroplug_plugins.tasks._checks import check_non_negative, check_timing, merged
+from neuroplug_plugins.tasks._common import scaled_sigma
 from neuroplug_plugins.tasks._judge import judge_fixation_decision
 from neuroplug_plugins.tasks._values import check_number, check_numbers
 
@@ -60,7 +61,7 @@ class Detection(TrialEnv):
     ) -> None:
         super().__init__(dt=dt)
         self.choices = [0, 1]
-        self.sigma = check_non_negative("sigma", sigma) / np.sqrt(self.dt)
+        self.sigma = scaled_sigma(sigma, self.dt)
         self.delay = None if delay is None else check_non_negative("delay", delay)
         stim_dur = check_non_negative("stim_dur", stim_dur)
         self.stim_dur = round(stim_dur / self.dt)  # in steps
@@ -164,7 +165,7 @@ class ToneDetection(TrialEnv):
     def __init__(self, dt: float = 50, sigma: float = 0.2,
                  timing: Mapping[str, Any] | None = None) -> None:
         super().__init__(dt=dt)
-        self.sigma = check_non_negative("sigma", sigma) / np.sqrt(self.dt)
+        self.sigma = scaled_sigma(sigma, self.dt)
         self.rewards = {"abort": -0.1, "correct": +1.0, "noresp": -0.1}
         self.timing = check_timing(
             {"stimulus": 2000, "toneTiming": [500, 1000, 1500], "toneDur": 50}, timing

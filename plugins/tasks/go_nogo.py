@@ -13,7 +13,8 @@ from typing import Any
 import numpy as np
 
 from neuroplug import TrialEnv, spaces
-from neuroplug_plugins.tasks._checks import check_non_negative, check_timing, merged
+from neuroplug_plugins.tasks._checks import check_timing, merged
+from neuroplug_plugins.tasks._common import fixation_stimulus_space, scaled_sigma
 from neuroplug_plugins.tasks._judge import judge_fixation_decision
 
 
@@ -144,7 +145,7 @@ class DelayPairedAssociation(_GoNogoBase):
         self.pairs = [(1, 3), (1, 4), (2, 3), (2, 4)]
         # go when the difference of the two units is even (== association modulo 2)
         self.association = 0
-        self.sigma = check_non_negative("sigma", sigma) / np.sqrt(self.dt)
+        self.sigma = scaled_sigma(sigma, self.dt)
         self.rewards = merged(
             "rewards", {"abort": -0.1, "correct": +1.0, "fail": -1.0, "miss": 0.0}, rewards
         )
@@ -154,10 +155,7 @@ class DelayPairedAssociation(_GoNogoBase):
             timing,
         )
         self.abort = False
-        self.observation_space = spaces.Box(
-            -np.inf, np.inf, shape=(5,), dtype=np.float32,
-            name={"fixation": 0, "stimulus": range(1, 5)},
-        )
+        self.observation_space = fixation_stimulus_space(4)
         self.action_space = spaces.Discrete(2, name={"fixation": 0, "go": 1})
 
     def _new_trial(self, **kwargs: Any) -> dict[str, Any]:

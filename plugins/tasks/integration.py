@@ -8,7 +8,8 @@ from typing import Any
 import numpy as np
 
 from neuroplug import TrialEnv, spaces
-from neuroplug_plugins.tasks._checks import check_int, check_non_negative, check_timing, merged
+from neuroplug_plugins.tasks._checks import check_int, check_timing, merged
+from neuroplug_plugins.tasks._common import fixation_choice_space, ring_angles, scaled_sigma
 from neuroplug_plugins.tasks._judge import judge_fixation_decision
 
 
@@ -49,20 +50,20 @@ class MultiSensoryIntegration(TrialEnv):
     ) -> None:
         super().__init__(dt=dt)
         self.cohs = [5, 15, 50]
-        self.sigma = check_non_negative("sigma", sigma) / np.sqrt(self.dt)
+        self.sigma = scaled_sigma(sigma, self.dt)
         self.rewards = merged("rewards", {"abort": -0.1, "correct": +1.0}, rewards)
         self.timing = check_timing({"fixation": 300, "stimulus": 750, "decision": 100}, timing)
         self.abort = False
         self.dim_ring = check_int("dim_ring", dim_ring, 2)
         n = self.dim_ring
-        self.theta = np.linspace(0, 2 * np.pi, n + 1)[:-1]
+        self.theta = ring_angles(n)
         self.choices = np.arange(n)
         self.observation_space = spaces.Box(
             -np.inf, np.inf, shape=(1 + 2 * n,), dtype=np.float32,
             name={"fixation": 0, "stimulus_mod1": range(1, n + 1),
                   "stimulus_mod2": range(n + 1, 2 * n + 1)},
         )
-        self.action_space = spaces.Discrete(1 + n, name={"fixation": 0, "choice": range(1, n + 1)})
+        self.action_space = fixation_choice_space(n)
 
     def _new_trial(self, **kwargs: Any) -> dict[str, Any]:
         rng = self.rng
@@ -146,10 +147,10 @@ class PostDecisionWager(TrialEnv):
                 f"dim_ring must be 2 (the stimulus has two units and two choice actions), "
                 f"got {dim_ring!r}"
             )
-        self.theta = np.linspace(0, 2 * np.pi, self.dim_ring + 1)[:-1]
+        self.theta = ring_angles(self.dim_ring)
         self.choices = np.arange(self.dim_ring)
         self.cohs = [0, 3.2, 6.4, 12.8, 25.6, 51.2]
-        self.sigma = check_non_negative("sigma", sigma) / np.sqrt(self.dt)
+        self.sigma = scaled_sigma(sigma, self.dt)
         defaults = {"abort": -0.1, "correct": +1.0, "fail": 0.0, "sure": 0.0}
         self.rewards = merged("rewards", defaults, rewards)
         if rewards is None or "sure" not in rewards:

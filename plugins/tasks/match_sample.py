@@ -10,10 +10,10 @@ import numpy as np
 from neuroplug import TrialEnv, spaces
 from neuroplug_plugins.tasks._checks import (
     check_int,
-    check_non_negative,
     check_timing,
     merged,
 )
+from neuroplug_plugins.tasks._common import fixation_stimulus_space, ring_angles, scaled_sigma
 from neuroplug_plugins.tasks._judge import judge_fixation_decision
 
 _TWO_PI = 2 * np.pi
@@ -59,7 +59,7 @@ class DelayMatchSample(TrialEnv):
     ) -> None:
         super().__init__(dt=dt)
         self.choices = [1, 2]
-        self.sigma = check_non_negative("sigma", sigma) / np.sqrt(self.dt)
+        self.sigma = scaled_sigma(sigma, self.dt)
         self.dim_ring = check_int("dim_ring", dim_ring, 2)
         self.rewards = merged("rewards", {"abort": -0.1, "correct": +1.0, "fail": 0.0}, rewards)
         self.timing = check_timing(
@@ -67,11 +67,8 @@ class DelayMatchSample(TrialEnv):
             timing,
         )
         self.abort = False
-        self.theta = np.linspace(0, _TWO_PI, self.dim_ring + 1)[:-1]
-        self.observation_space = spaces.Box(
-            -np.inf, np.inf, shape=(1 + self.dim_ring,), dtype=np.float32,
-            name={"fixation": 0, "stimulus": range(1, self.dim_ring + 1)},
-        )
+        self.theta = ring_angles(self.dim_ring)
+        self.observation_space = fixation_stimulus_space(self.dim_ring)
         self.action_space = spaces.Discrete(
             3, name={"fixation": 0, "match": 1, "non-match": 2}
         )
@@ -140,7 +137,7 @@ class DelayMatchSampleDistractor1D(TrialEnv):
     ) -> None:
         super().__init__(dt=dt)
         self.choices = [1, 2, 3]
-        self.sigma = check_non_negative("sigma", sigma) / np.sqrt(self.dt)
+        self.sigma = scaled_sigma(sigma, self.dt)
         self.rewards = merged("rewards", {"abort": -0.1, "correct": +1.0, "fail": -1.0}, rewards)
         self.timing = check_timing(
             {"fixation": 300, "sample": 500, "delay1": 1000, "test1": 500, "delay2": 1000,
@@ -149,10 +146,7 @@ class DelayMatchSampleDistractor1D(TrialEnv):
         )
         self.abort = False
         self.theta = np.arange(0, _TWO_PI, _TWO_PI / 32)
-        self.observation_space = spaces.Box(
-            -np.inf, np.inf, shape=(33,), dtype=np.float32,
-            name={"fixation": 0, "stimulus": range(1, 33)},
-        )
+        self.observation_space = fixation_stimulus_space(32)
         self.action_space = spaces.Discrete(2, name={"fixation": 0, "match": 1})
 
     def _new_trial(self, **kwargs: Any) -> dict[str, Any]:
@@ -239,18 +233,15 @@ class DelayMatchCategory(TrialEnv):
     ) -> None:
         super().__init__(dt=dt)
         self.choices = ["match", "non-match"]
-        self.sigma = check_non_negative("sigma", sigma) / np.sqrt(self.dt)
+        self.sigma = scaled_sigma(sigma, self.dt)
         self.dim_ring = check_int("dim_ring", dim_ring, 2)
         self.rewards = merged("rewards", {"abort": -0.1, "correct": +1.0, "fail": 0.0}, rewards)
         self.timing = check_timing(
             {"fixation": 500, "sample": 650, "first_delay": 1000, "test": 650}, timing
         )
         self.abort = False
-        self.theta = np.linspace(0, _TWO_PI, self.dim_ring + 1)[:-1]
-        self.observation_space = spaces.Box(
-            -np.inf, np.inf, shape=(1 + self.dim_ring,), dtype=np.float32,
-            name={"fixation": 0, "stimulus": range(1, self.dim_ring + 1)},
-        )
+        self.theta = ring_angles(self.dim_ring)
+        self.observation_space = fixation_stimulus_space(self.dim_ring)
         self.action_space = spaces.Discrete(3, name={"fixation": 0, "match": 1, "non-match": 2})
 
     def _new_trial(self, **kwargs: Any) -> dict[str, Any]:
@@ -328,7 +319,7 @@ class DualDelayMatchSample(TrialEnv):
         super().__init__(dt=dt)
         self.choices = [1, 2]
         self.cues = [0, 1]
-        self.sigma = check_non_negative("sigma", sigma) / np.sqrt(self.dt)
+        self.sigma = scaled_sigma(sigma, self.dt)
         self.rewards = merged("rewards", {"abort": -0.1, "correct": +1.0, "fail": 0.0}, rewards)
         self.timing = check_timing(
             {"fixation": 500, "sample": 500, "delay1": 500, "cue1": 500, "test1": 500,

@@ -7,8 +7,14 @@ from typing import Any
 
 import numpy as np
 
-from neuroplug import TrialEnv, spaces
-from neuroplug_plugins.tasks._checks import check_cohs, check_non_negative, merged
+from neuroplug import TrialEnv
+from neuroplug_plugins.tasks._checks import check_cohs, merged
+from neuroplug_plugins.tasks._common import (
+    fixation_choice_space,
+    fixation_stimulus_space,
+    ring_angles,
+    scaled_sigma,
+)
 
 
 class PerceptualDecisionMaking(TrialEnv):
@@ -49,7 +55,7 @@ class PerceptualDecisionMaking(TrialEnv):
     ) -> None:
         super().__init__(dt=dt)
         self.cohs = check_cohs(cohs, default=[0, 6.4, 12.8, 25.6, 51.2])
-        self.sigma = check_non_negative("sigma", sigma) / np.sqrt(self.dt)
+        self.sigma = scaled_sigma(sigma, self.dt)
         if not isinstance(dim_ring, (int, np.integer)) or isinstance(dim_ring, bool) \
                 or dim_ring < 2:
             raise ValueError(f"dim_ring must be an int >= 2, got {dim_ring!r}")
@@ -59,16 +65,11 @@ class PerceptualDecisionMaking(TrialEnv):
             self.timing.update(timing)
         self.abort = bool(abort)
         self.dim_ring = int(dim_ring)
-        self.theta = np.linspace(0, 2 * np.pi, self.dim_ring + 1)[:-1]
+        self.theta = ring_angles(self.dim_ring)
         self.choices = np.arange(self.dim_ring)
         self._stimulus_cache: dict[tuple[int, float], np.ndarray] = {}
-        self.observation_space = spaces.Box(
-            -np.inf, np.inf, shape=(1 + self.dim_ring,), dtype=np.float32,
-            name={"fixation": 0, "stimulus": range(1, self.dim_ring + 1)},
-        )
-        self.action_space = spaces.Discrete(
-            1 + self.dim_ring, name={"fixation": 0, "choice": range(1, self.dim_ring + 1)}
-        )
+        self.observation_space = fixation_stimulus_space(self.dim_ring)
+        self.action_space = fixation_choice_space(self.dim_ring)
 
     def _stimulus(self, ground_truth: int, coh: float) -> np.ndarray:
         """Mean stimulus of a trial (cached: a trial's draw is then a single copy)."""
@@ -184,6 +185,9 @@ class PerceptualDecisionMaking(TrialEnv):
         reward = 0.0
         # Period bounds are read at step time: layers such as ReactionTime move them
         # after the trial is built (neuroplug_trial_built).
+        # Inline on purpose, not judge_fixation_decision (_judge.py): this is the hottest
+        # path in the benchmarks, and the rule differs from the shared one - every step
+        # before the decision period counts as fixation, and steps after it are not judged.
         if t_ind < self.start_ind["decision"]:
             if action != 0:
                 new_trial = self.abort

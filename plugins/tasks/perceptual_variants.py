@@ -18,6 +18,7 @@ from neuroplug_plugins.tasks._checks import (
     check_timing,
     merged,
 )
+from neuroplug_plugins.tasks._common import fixation_stimulus_space, scaled_sigma
 from neuroplug_plugins.tasks._judge import judge_fixation_decision
 
 
@@ -58,7 +59,7 @@ class PerceptualDecisionMakingDelayResponse(TrialEnv):
         self.choices = [1, 2]
         self.stim_scale = check_non_negative("stim_scale", stim_scale)
         self.cohs = np.array([0, 6.4, 12.8, 25.6, 51.2]) * self.stim_scale
-        self.sigma = check_non_negative("sigma", sigma) / np.sqrt(self.dt)
+        self.sigma = scaled_sigma(sigma, self.dt)
         self.rewards = merged("rewards", {"abort": -0.1, "correct": +1.0, "fail": 0.0}, rewards)
         self.timing = check_timing(
             {"fixation": 0, "stimulus": 1150,
@@ -66,10 +67,7 @@ class PerceptualDecisionMakingDelayResponse(TrialEnv):
             timing,
         )
         self.abort = False
-        self.observation_space = spaces.Box(
-            -np.inf, np.inf, shape=(3,), dtype=np.float32,
-            name={"fixation": 0, "stimulus": [1, 2]},
-        )
+        self.observation_space = fixation_stimulus_space(2)
         self.action_space = spaces.Discrete(3, name={"fixation": 0, "choice": [1, 2]})
 
     def _new_trial(self, **kwargs: Any) -> dict[str, Any]:
@@ -150,10 +148,7 @@ class PulseDecisionMaking(TrialEnv):
         for i in range(self.n_bin):
             self._periods += [f"cue{i}", f"bin{i}"]
         self._periods.append("decision")
-        self.observation_space = spaces.Box(
-            -np.inf, np.inf, shape=(3,), dtype=np.float32,
-            name={"fixation": 0, "stimulus": [1, 2]},
-        )
+        self.observation_space = fixation_stimulus_space(2)
         self.action_space = spaces.Discrete(3, name={"fixation": 0, "choice": [1, 2]})
 
     def _draw(self) -> tuple[list[float], list[float], int]:

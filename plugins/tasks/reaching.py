@@ -19,6 +19,11 @@ import numpy as np
 
 from neuroplug import TrialEnv, spaces
 from neuroplug_plugins.tasks._checks import check_bool, check_int, check_timing, merged
+from neuroplug_plugins.tasks._common import (
+    fixation_choice_space,
+    fixation_stimulus_space,
+    ring_angles,
+)
 from neuroplug_plugins.tasks._judge import judge_fixation_decision
 from neuroplug_plugins.tasks._values import TWO_PI, check_number, circular_dist, wrapped
 
@@ -45,7 +50,7 @@ class _HandOnRing(TrialEnv):
                 f"them), got {self.rewards}"
             )
         self.timing = check_timing({"fixation": 500, "reach": 500}, timing)
-        self.theta = np.linspace(0, TWO_PI, n_units + 1)[:-1]
+        self.theta = ring_angles(n_units)
         self.state = math.pi
         self._target = math.pi
         self._buffer = np.zeros(n_units, dtype=np.float32)
@@ -352,16 +357,11 @@ class AntiReach(TrialEnv):
         )
         self.abort = False
         self.dim_ring = check_int("dim_ring", dim_ring, 2)
-        self.theta = np.linspace(0, TWO_PI, self.dim_ring + 1)[:-1]
+        self.theta = ring_angles(self.dim_ring)
         self.choices = np.arange(self.dim_ring)
         n = self.dim_ring
-        self.observation_space = spaces.Box(
-            -np.inf, np.inf, shape=(1 + n,), dtype=np.float32,
-            name={"fixation": 0, "stimulus": range(1, n + 1)},
-        )
-        self.action_space = spaces.Discrete(
-            1 + n, name={"fixation": 0, "choice": range(1, n + 1)}
-        )
+        self.observation_space = fixation_stimulus_space(n)
+        self.action_space = fixation_choice_space(n)
 
     def _new_trial(self, **kwargs: Any) -> dict[str, Any]:
         trial = {"ground_truth": int(self.rng.integers(self.dim_ring)), "anti": self.anti}
