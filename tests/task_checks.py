@@ -6,6 +6,7 @@ a built env, and raises ``AssertionError`` with a message naming what failed.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -74,6 +75,37 @@ def expected_mean_duration(spec: Any, dt: float) -> float:
     if dist == "uniform":
         return (args[0] + args[1]) / 2
     raise ValueError(f"no closed-form mean for {dist!r}; estimate it by sampling")
+
+
+def mean_period_duration(spec: Any, dt: float) -> float:
+    """Mean duration (ms) of a period's timing spec: :func:`expected_mean_duration`'s
+    forms plus truncated exponentials.
+
+    The core draws ``vmin + Exp(m)``, redrawn until below ``vmax``: ``vmin`` plus an
+    exponential truncated to ``[0, L)``, ``L = vmax - vmin``, whose mean is
+    ``m - L e^(-L/m) / (1 - e^(-L/m))``.
+    """
+    from neuroplug.timing import normalize
+
+    dist, args = normalize("period", spec)
+    if dist == "truncated_exponential":
+        m, vmin, vmax = args
+        span = vmax - vmin
+        tail = math.exp(-span / m)
+        return vmin + m - span * tail / (1 - tail)
+    return expected_mean_duration(spec, dt)
+
+
+def first_response_chance(n_choices: int, steps: int) -> float:
+    """Chance of a uniform random agent over fixation + ``n_choices`` answers when the
+    first answer in a ``steps``-step window ends the trial and one answer is right.
+
+    Each step the agent answers right with probability ``p = 1 / (n + 1)`` and keeps
+    fixating with the same probability, so the chance is
+    ``sum_{j < steps} p^j p = (1 - p^steps) / n``.
+    """
+    p = 1 / (n_choices + 1)
+    return (1 - p**steps) / n_choices
 
 
 def mean_trial_length(env: TrialEnv, trials: int = 500, seed: int = 0) -> float:

@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 
 import neuroplug
-from neuroplug.timing import normalize
 from tests import task_checks
+from tests.task_checks import first_response_chance, mean_period_duration
 
 # name -> kwargs that remove the input noise (the oracle reads the ground truth anyway, but
 # the brief asks for the noiseless version where there is noise to remove)
@@ -95,25 +95,12 @@ def test_reproducible(name):
 # --- trial lengths --------------------------------------------------------------------
 
 
-def mean_duration(spec, dt: float) -> float:
-    """Mean of one period's timing spec (ms), including truncated exponentials."""
-    dist, args = normalize("period", spec)
-    if dist == "truncated_exponential":
-        # the core draws vmin + Exp(mean), redrawn until below vmax: an exponential
-        # truncated to [0, L) with L = vmax - vmin, whose mean is m - L e^(-L/m) / (1 - e^(-L/m))
-        m, vmin, vmax = args
-        span = vmax - vmin
-        tail = math.exp(-span / m)
-        return vmin + m - span * tail / (1 - tail)
-    return task_checks.expected_mean_duration(spec, dt)
-
-
 def expected_trial_length(task) -> float:
     """Sum of the mean durations of a trial's periods, from the task's timing."""
     dt, timing = task.dt, task.timing
 
     def mean(period: str) -> float:
-        return mean_duration(timing[period], dt)
+        return mean_period_duration(timing[period], dt)
 
     name = type(task).__name__
     if name == "ReadySetGo":
@@ -162,14 +149,6 @@ def test_oracle_reaches_ceiling_without_noise(name):
     env = make(name, **NOISELESS[name])
     perf = task_checks.run_agent(env, task_checks.oracle, trials=200)
     assert np.mean(perf) >= 0.95
-
-
-def first_response_chance(n_choices: int, steps: int) -> float:
-    """A uniform random agent over fixation + ``n_choices`` answers; the first answer in a
-    ``steps``-long window ends the trial, and is right with probability 1 / (n + 1) each
-    step: sum_j (1 / (n + 1))^j / (n + 1) over j < steps = (1 - (1 / (n + 1))^steps) / n."""
-    p = 1 / (n_choices + 1)
-    return (1 - p**steps) / n_choices
 
 
 def steps_of(task, period: str) -> int:

@@ -28,8 +28,8 @@ import numpy as np
 import pytest
 
 import neuroplug
-from neuroplug.timing import normalize
 from tests import task_checks
+from tests.task_checks import first_response_chance, mean_period_duration
 
 ALIASES = {
     "reaching_1d": "Reaching1D-v0",
@@ -148,19 +148,6 @@ def test_every_trial_ends_within_its_planned_length(name):
 # --- trial lengths --------------------------------------------------------------------
 
 
-def mean_duration(spec, dt: float) -> float:
-    """Mean of one period's timing spec (ms), including truncated exponentials."""
-    dist, args = normalize("period", spec)
-    if dist == "truncated_exponential":
-        # vmin + Exp(m) redrawn until below vmax: vmin plus an exponential truncated to
-        # [0, L), L = vmax - vmin, whose mean is m - L e^(-L/m) / (1 - e^(-L/m)).
-        m, vmin, vmax = args
-        span = vmax - vmin
-        tail = math.exp(-span / m)
-        return vmin + m - span * tail / (1 - tail)
-    return task_checks.expected_mean_duration(spec, dt)
-
-
 # The periods that follow one another in a trial (overlapping ones, such as the wager's
 # pre_sure inside the delay, and timing entries that are not periods are left out).
 SEQUENCES = {
@@ -191,7 +178,7 @@ def test_mean_trial_length_matches_timing(name):
     if name in STEPS_PER_TRIAL:
         expected = STEPS_PER_TRIAL[name] * task.dt
     else:
-        expected = sum(mean_duration(task.timing[p], task.dt) for p in SEQUENCES[name])
+        expected = sum(mean_period_duration(task.timing[p], task.dt) for p in SEQUENCES[name])
     measured = task_checks.mean_trial_length(task, trials=800)
     assert measured == pytest.approx(expected, rel=0.04), (measured, expected)
 
@@ -270,13 +257,6 @@ def test_bandit_oracle_earns_the_best_arm_and_random_the_mean():
 # --- chance ---------------------------------------------------------------------------
 
 
-def first_response_chance(n_actions: int, steps: int) -> float:
-    """Uniform random actions over ``n_actions`` (fixation included); the first non-fixation
-    action in a ``steps``-step window ends the trial, correctly for one action out of
-    ``n_actions``: sum_j<steps (1/n)^j (1/n) = (1 - (1/n)^steps) / (n - 1)."""
-    return (1 - (1 / n_actions) ** steps) / (n_actions - 1)
-
-
 def decision_steps(env, period: str = "decision") -> int:
     task = env.unwrapped
     return round(task.timing[period] / task.dt)
@@ -285,9 +265,9 @@ def decision_steps(env, period: str = "decision") -> int:
 def chance_for(name: str, env) -> float:
     task = env.unwrapped
     if name == "anti_reach":
-        return first_response_chance(task.action_space.n, decision_steps(env))
+        return first_response_chance(task.action_space.n - 1, decision_steps(env))
     if name in ("multi_sensory_integration", "probabilistic_reasoning", "economic_dm"):
-        return first_response_chance(3, decision_steps(env))
+        return first_response_chance(2, decision_steps(env))
     if name == "post_decision_wager":
         # Each decision step: fixate (1/4, go on), correct (1/4, perf 1), wrong (1/4, 0),
         # sure bet (1/4; perf 0.7 on the half of trials that offer it, else 0).
@@ -297,7 +277,7 @@ def chance_for(name: str, env) -> float:
     if name == "hierarchical_reasoning":
         # The rule chosen at the last rule step must be right (1 of 5 actions), then the
         # first decision response must be right (1 of 5 actions, 7 steps).
-        return 0.2 * first_response_chance(5, decision_steps(env))
+        return 0.2 * first_response_chance(4, decision_steps(env))
     if name == "daw_two_step":
         return 1 / 3  # the first action must be the rich state's common route: 1 of 3
     if name == "tone_detection":
