@@ -80,6 +80,15 @@ def _active_task(stack: gym.Env, tasks: list[TrialEnv]) -> TrialEnv:
     )
 
 
+def _require_ground_truth(task: TrialEnv) -> None:
+    """A task without ground truth has no targets: say so instead of failing later."""
+    if task.gt is None:
+        raise ValueError(
+            f"Dataset: task {type(task).__name__} sets no ground truth "
+            f"(set_groundtruth), so it has no targets"
+        )
+
+
 class _Row:
     """One row of the batches: a stack, seeded once, and where it is in its current trial."""
 
@@ -106,11 +115,7 @@ class _StepRow(_Row):
 
     def _begin_trial(self) -> None:
         self.task = _active_task(self.stack, self.tasks)
-        if self.task.gt is None:
-            raise ValueError(
-                f"Dataset: task {type(self.task).__name__} sets no ground truth "
-                f"(set_groundtruth), so it has no targets"
-            )
+        _require_ground_truth(self.task)
         self.mask = self.trial_mask(self.task) if self.dataset._with_mask else None
         self.pos = 0
 
@@ -177,11 +182,7 @@ class _FastRow(_Row):
 
     def _load(self) -> None:
         task = self.task
-        if task.gt is None:
-            raise ValueError(
-                f"Dataset: task {type(task).__name__} sets no ground truth "
-                f"(set_groundtruth), so it has no targets"
-            )
+        _require_ground_truth(task)
         self.ob, self.gt = task.ob, task.gt
         self.length = len(task.ob)
         self.mask = self.trial_mask(task) if self.dataset._with_mask else None
@@ -222,11 +223,7 @@ class _VectorRow(_FastRow):
 
     def _load(self) -> None:  # the first trial, built by reset
         task = self.task
-        if task.gt is None:
-            raise ValueError(
-                f"Dataset: task {type(task).__name__} sets no ground truth "
-                f"(set_groundtruth), so it has no targets"
-            )
+        _require_ground_truth(task)
         self._set_block(task.ob, task.gt, np.array([len(task.ob)]))
 
     def _set_block(self, ob: np.ndarray, gt: np.ndarray, lengths: np.ndarray) -> None:
