@@ -177,20 +177,3 @@ def plugin_infos() -> list[PluginInfo]:
     """Every plugin known to the manager: loaded, registered by hand, blocked or failed."""
     get_plugin_manager()
     return sorted(_infos.values(), key=lambda info: info.name)
-
-
-def plugin_name(plugin: Any) -> str | None:
-    """The name a plugin object is registered under."""
-    return get_plugin_manager().get_name(plugin)
-
-
-def reset_plugin_manager() -> None:
-    """Forget the manager; the next use rebuilds it and reloads the entry points.
-
-    For tests that change the environment variables or the installed distributions.
-    """
-    global _pm
-    with _lock:
-        _pm = None
-        _infos.clear()
-        _bump()
