@@ -464,12 +464,17 @@ class TrialEnv(gym.Env):
         if self.trial_router is not None:
             return self._route_trial(action, reward, terminated, truncated, info)
         finished = self._finish_trial(info)
-        if self.hooks.per_step:
-            obs, reward = self._run_step_hooks(action, reward, terminated, truncated, info, True)
-        else:
-            obs = self.ob[0]
+        obs, reward = self._first_observation(action, reward, terminated, truncated, info)
         self._log_trial(finished, action, reward, info)
         return obs, reward, terminated, truncated, info
+
+    def _first_observation(self, action: Any, reward: float, terminated: bool,
+                           truncated: bool, info: dict[str, Any]) -> tuple[np.ndarray, float]:
+        """The first observation of the trial just built, through the per-step hooks if any
+        (which may also adjust the reward); otherwise row 0 of the trial's new buffer."""
+        if self.hooks.per_step:
+            return self._run_step_hooks(action, reward, terminated, truncated, info, True)
+        return self.ob[0], reward
 
     def _route_trial(self, action: Any, reward: float, terminated: bool, truncated: bool,
                      info: dict[str, Any]) -> tuple[np.ndarray, float, bool, bool, dict]:
@@ -482,12 +487,7 @@ class TrialEnv(gym.Env):
         target = self.trial_router(self)
         target.new_trial()
         target._trial_reward_acc = 0.0
-        if target.hooks.observation or target.hooks.log_step:
-            obs, reward = target._run_step_hooks(
-                action, reward, terminated, truncated, info, True
-            )
-        else:
-            obs = target.ob[0].copy()
+        obs, reward = target._first_observation(action, reward, terminated, truncated, info)
         self._log_trial(finished, action, reward, info)
         return obs, reward, terminated, truncated, info
 
@@ -567,10 +567,7 @@ class TrialEnv(gym.Env):
         self.num_tr = 0
         self._trial_reward_acc = 0.0
         self.new_trial(**(options or {}))
-        if hooks.observation or hooks.log_step:
-            obs, _ = self._run_step_hooks(None, 0.0, False, False, {}, True)
-        else:
-            obs = self.ob[0].copy()
+        obs, _ = self._first_observation(None, 0.0, False, False, {})
         return obs, {}
 
     # --- stack layers ---------------------------------------------------------------
