@@ -23,6 +23,12 @@ from neuroplug.errors import IncompatibleWrapperError
 from neuroplug.trial_env import TrialEnv
 
 
+def task_label(env: gym.Env) -> str:
+    """How messages name the task under ``env``: its registered id, else its class name."""
+    task = env.unwrapped
+    return getattr(getattr(task, "spec", None), "id", None) or type(task).__name__
+
+
 def tasks_below(env: gym.Env) -> list[TrialEnv]:
     """Every :class:`TrialEnv` under ``env`` (several under a multi-env layer)."""
     if isinstance(env, TrialEnv):
@@ -88,7 +94,7 @@ class Layer(gym.Wrapper, RecordConstructorArgs):
             self.observation_space = space
         for task in tasks:
             task.attach_layer(self, self.observation_space)
-        self._inner_step = _fast_step(self.env)
+        self._inner_step = direct_step(self.env)
 
     # --- the step path --------------------------------------------------------------
 
@@ -103,7 +109,7 @@ class Layer(gym.Wrapper, RecordConstructorArgs):
         return self.task.new_trial(**kwargs)
 
 
-def _fast_step(env: gym.Env) -> Any:
+def direct_step(env: gym.Env) -> Any:
     """The ``step`` that stepping ``env`` amounts to: skip layers that add no step logic."""
     while isinstance(env, Layer) and type(env).step is Layer.step:
         env = env.env

@@ -11,14 +11,8 @@ import gymnasium as gym
 import numpy as np
 
 from neuroplug import IncompatibleWrapperError
-from neuroplug.layer import tasks_below
+from neuroplug.layer import task_label, tasks_below
 from neuroplug.trial_env import TrialEnv
-
-
-def task_label(task: gym.Env) -> str:
-    """How messages name a task: its registered id, else its class name."""
-    spec = getattr(task, "spec", None)
-    return getattr(spec, "id", None) or type(task).__name__
 
 
 def choices_below(wrapper: str, env: gym.Env) -> dict[TrialEnv, list[Any]]:

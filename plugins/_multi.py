@@ -20,31 +20,17 @@ import gymnasium as gym
 import numpy as np
 from gymnasium.envs.registration import EnvSpec, load_env_creator
 
-from neuroplug import IncompatibleWrapperError, Layer, TrialWrapper, hookimpl, spaces
+from neuroplug import IncompatibleWrapperError, TrialWrapper, hookimpl, spaces
 from neuroplug.dispatch import Step
-from neuroplug.layer import tasks_below
+from neuroplug.layer import direct_step, task_label, tasks_below
 from neuroplug.spaces import dim_names
 from neuroplug.trial_env import TrialEnv
-
-
-def env_name(env: gym.Env) -> str:
-    """How messages (and ``env.spec``) name an env: its task's id or class name."""
-    task = env.unwrapped
-    spec = getattr(task, "spec", None)
-    return getattr(spec, "id", None) or type(task).__name__
 
 
 def _shape_text(space: gym.Space) -> str:
     if isinstance(space, gym.spaces.Discrete):
         return f"Discrete({int(space.n)})"
     return f"{type(space).__name__}{tuple(space.shape)}"
-
-
-def _direct_step(env: gym.Env) -> Any:
-    """The ``step`` that stepping ``env`` amounts to (hook-only layers are skipped)."""
-    while isinstance(env, Layer) and type(env).step is Layer.step:
-        env = env.env
-    return env.step
 
 
 class MultiEnvLayer(TrialWrapper):
@@ -74,7 +60,7 @@ class MultiEnvLayer(TrialWrapper):
                 )
             if any(below[0] is t for t in tasks):
                 raise ValueError(
-                    f"{name}: envs[{k}] ({env_name(env)}) is the same task as an earlier "
+                    f"{name}: envs[{k}] ({task_label(env)}) is the same task as an earlier "
                     f"env; pass a separate instance for each entry"
                 )
             tasks.append(below[0])
@@ -85,7 +71,7 @@ class MultiEnvLayer(TrialWrapper):
             for e in envs
         ):
             listing = "; ".join(
-                f"#{k} {env_name(e)}: observation {_shape_text(e.observation_space)}, "
+                f"#{k} {task_label(e)}: observation {_shape_text(e.observation_space)}, "
                 f"action {_shape_text(e.action_space)}"
                 for k, e in enumerate(envs)
             )
@@ -93,7 +79,7 @@ class MultiEnvLayer(TrialWrapper):
                 f"{name}: every env must have the same observation and action shapes, "
                 f"got {listing}"
             )
-        super().__init__(envs[0], envs=[env_name(e) for e in envs], env_input=env_input,
+        super().__init__(envs[0], envs=[task_label(e) for e in envs], env_input=env_input,
                          **recorded)
         self.envs = envs
         # Taken now: gymnasium.make(spec) later overwrites the spec of the task it returns.
@@ -103,7 +89,7 @@ class MultiEnvLayer(TrialWrapper):
         self._env_tasks = tasks
         # Keyed by the task itself (not id()) so copies and unpickled stacks keep working.
         self._index = {task: k for k, task in enumerate(tasks)}
-        self._steps = [_direct_step(e) for e in envs]
+        self._steps = [direct_step(e) for e in envs]
         self.i_env = 0
         self._current_step = self._steps[0]
         self._rng = np.random.default_rng()
@@ -121,7 +107,7 @@ class MultiEnvLayer(TrialWrapper):
         name = type(self).__name__
         if not isinstance(space, gym.spaces.Box) or len(space.shape) != 1:
             raise IncompatibleWrapperError(
-                f"{name} with env_input=True on {env_name(self.envs[0])}: needs a 1-D Box "
+                f"{name} with env_input=True on {task_label(self.envs[0])}: needs a 1-D Box "
                 f"observation space to append the env one-hot to, got {space}"
             )
         n_obs, n_envs = space.shape[0], len(self.envs)

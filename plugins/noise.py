@@ -28,6 +28,7 @@ import numpy as np
 
 from neuroplug import IncompatibleWrapperError, Layer, hookimpl, spaces
 from neuroplug.dispatch import Step
+from neuroplug.layer import task_label
 from neuroplug.spaces import dim_names
 from neuroplug.trial_env import TrialEnv
 
@@ -94,7 +95,7 @@ class Noise(Layer):
             inner.dtype, np.floating
         ):
             raise IncompatibleWrapperError(
-                f"Noise on {_task_name(env)}: needs a floating-point Box observation space, "
+                f"Noise on {task_label(env)}: needs a floating-point Box observation space, "
                 f"got {inner}"
             )
         self.initial_std_noise = std_noise
@@ -202,12 +203,6 @@ class Noise(Layer):
             # the view is taken here, not kept: a kept view would not survive pickling
             own = self._scaled[(slice(i, None), *self._index)]
             np.multiply(self._raw[i:], self.std_noise, out=own, casting="same_kind")
-
-
-def _task_name(env: gym.Env) -> str:
-    task = env.unwrapped
-    spec = getattr(task, "spec", None)
-    return getattr(spec, "id", None) or type(task).__name__
 
 
 @hookimpl

@@ -15,15 +15,9 @@ import numpy as np
 
 from neuroplug import IncompatibleWrapperError, Layer, hookimpl, spaces
 from neuroplug.dispatch import Step
+from neuroplug.layer import task_label
 from neuroplug.spaces import dim_names
 from neuroplug.trial_env import TrialEnv
-
-
-def task_name(env: gym.Env) -> str:
-    """How error messages name the task under ``env``."""
-    task = env.unwrapped
-    spec = getattr(task, "spec", None)
-    return getattr(spec, "id", None) or type(task).__name__
 
 
 def appended_space(wrapper: str, env: gym.Env, low: np.ndarray, high: np.ndarray,
@@ -36,7 +30,7 @@ def appended_space(wrapper: str, env: gym.Env, low: np.ndarray, high: np.ndarray
     space = env.observation_space
     if not isinstance(space, gym.spaces.Box) or len(space.shape) != 1:
         raise IncompatibleWrapperError(
-            f"{wrapper} on {task_name(env)}: needs a 1-D Box observation space to append "
+            f"{wrapper} on {task_label(env)}: needs a 1-D Box observation space to append "
             f"to, got {space}"
         )
     n = space.shape[0]
@@ -79,7 +73,7 @@ class PassAction(Layer):
             high = np.maximum(action_space.high.astype(float), 0.0)
         else:
             raise IncompatibleWrapperError(
-                f"PassAction on {task_name(env)}: needs a Discrete or 1-D Box action space, "
+                f"PassAction on {task_label(env)}: needs a Discrete or 1-D Box action space, "
                 f"got {action_space}"
             )
         self._space = appended_space("PassAction", env, low, high, "action")

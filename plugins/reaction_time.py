@@ -30,15 +30,10 @@ import numpy as np
 
 from neuroplug import IncompatibleWrapperError, TrialWrapper, hookimpl
 from neuroplug.dispatch import Step
-from neuroplug.layer import tasks_below
+from neuroplug.layer import task_label, tasks_below
 from neuroplug.trial_env import TrialEnv
 
 REQUIRED_PERIODS = ("stimulus", "decision")
-
-
-def _task_label(task: TrialEnv) -> str:
-    spec = getattr(task, "spec", None)
-    return getattr(spec, "id", None) or type(task).__name__
 
 
 def trial_periods(task: TrialEnv) -> set[str]:
@@ -92,7 +87,7 @@ class ReactionTime(TrialWrapper):
             missing = [p for p in REQUIRED_PERIODS if p not in trial_periods(task)]
             if missing:
                 raise IncompatibleWrapperError(
-                    f"ReactionTime on {_task_label(task)}: needs 'stimulus' and 'decision' "
+                    f"ReactionTime on {task_label(task)}: needs 'stimulus' and 'decision' "
                     f"periods; the task's trials have no {' or '.join(map(repr, missing))} "
                     f"period"
                 )
@@ -113,7 +108,7 @@ class ReactionTime(TrialWrapper):
             d0, d1 = env.start_ind["decision"], env.end_ind["decision"]
         except KeyError as exc:
             raise IncompatibleWrapperError(
-                f"ReactionTime on {_task_label(env)}: this trial has no {exc.args[0]!r} period"
+                f"ReactionTime on {task_label(env)}: this trial has no {exc.args[0]!r} period"
             ) from None
         if s1 <= s0 or d1 <= d0 or s0 > d0:
             return  # no stimulus to respond to, or no decision to copy: trial unchanged

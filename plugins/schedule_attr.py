@@ -25,8 +25,8 @@ import gymnasium as gym
 import numpy as np
 
 from neuroplug import IncompatibleWrapperError, Schedule, TrialWrapper, hookimpl, resolve_schedule
+from neuroplug.layer import task_label
 from neuroplug.trial_env import TrialEnv
-from neuroplug_plugins._choices import task_label
 
 
 def child_generator(rng: np.random.Generator) -> np.random.Generator:

@@ -21,8 +21,9 @@ from typing import Any
 import gymnasium as gym
 
 from neuroplug import IncompatibleWrapperError, Schedule, hookimpl, resolve_schedule
+from neuroplug.layer import task_label
 from neuroplug.trial_env import TrialEnv
-from neuroplug_plugins._multi import MultiEnvLayer, env_name
+from neuroplug_plugins._multi import MultiEnvLayer
 
 
 class ScheduleEnvs(MultiEnvLayer):
@@ -46,7 +47,7 @@ class ScheduleEnvs(MultiEnvLayer):
         for k, task in enumerate(self._env_tasks):
             if task.trial_router is not None:
                 raise IncompatibleWrapperError(
-                    f"ScheduleEnvs: envs[{k}] ({env_name(self.envs[k])}) is already under a "
+                    f"ScheduleEnvs: envs[{k}] ({task_label(self.envs[k])}) is already under a "
                     f"layer that picks its next trial's task"
                 )
         self._stale: set[int] = set()
