@@ -57,6 +57,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
         [("monitor", {"name": "example", "interval": 100, "save_dir": args.save_dir,
                       "log_interval": 200, "plot_create": True, "plot_steps": 200})],
         cohs=[3.2, 6.4, 12.8, 25.6],
+        fixation_through_stimulus=True,  # the integrator answers when the cue goes off
     )
     policy = Integrator(seed=1)
     obs, _ = env.reset(seed=0)

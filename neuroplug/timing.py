@@ -10,7 +10,8 @@ A period's timing is one of
   (``(mean, min, max)``, ``max`` optional) or ``until`` (``t``: the period lasts until the
   absolute time ``t`` of the trial, measured from its start).
 
-Sampled durations are rounded to the nearest multiple of ``dt``.
+Sampled durations are floored to a multiple of ``dt``, as in NeuroGym 2.3.1 (750 ms at
+``dt=100`` lasts 7 steps).
 """
 
 from __future__ import annotations
@@ -141,6 +142,6 @@ def normalize_timing(timing: Mapping[str, Any]) -> dict[str, tuple[str, Any]]:
     return {period: normalize(period, spec) for period, spec in timing.items()}
 
 
-def round_to_dt(duration: float, dt: float) -> float:
-    """Round a duration to the nearest multiple of ``dt`` (never negative)."""
-    return max(0.0, round(duration / dt) * dt)
+def floor_to_dt(duration: float, dt: float) -> float:
+    """Floor a duration to a multiple of ``dt`` (never negative), as NeuroGym 2.3.1 does."""
+    return max(0.0, (duration // dt) * dt)

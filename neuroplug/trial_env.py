@@ -107,7 +107,8 @@ class TrialEnv(gym.Env):
         return self.np_random
 
     def sample_time(self, period: str) -> float | timing_lib.Until:
-        """Draw the duration of ``period`` from ``timing``, rounded to a multiple of ``dt``."""
+        """Draw the duration of ``period`` from ``timing``, floored to a multiple of ``dt``
+        (as NeuroGym 2.3.1 does: 750 ms at ``dt=100`` lasts 7 steps)."""
         try:
             spec = self._timing.normalized[period]
         except KeyError:
@@ -119,7 +120,7 @@ class TrialEnv(gym.Env):
             return value
         if spec[0] == "callable":
             value = timing_lib.normalize(period, value)[1]  # a callable's result is checked
-        return timing_lib.round_to_dt(value, self.dt)
+        return timing_lib.floor_to_dt(value, self.dt)
 
     # --- periods --------------------------------------------------------------------
 
@@ -128,6 +129,7 @@ class TrialEnv(gym.Env):
         self.t_ind = 0
         self.tmax = 0
         self._tmax_ind = 0
+        self._tmax_ms = 0.0
         self.periods: list[str] = []
         self.start_t: dict[str, float] = {}
         self.end_t: dict[str, float] = {}
@@ -174,6 +176,9 @@ class TrialEnv(gym.Env):
             )
 
     def _add_one_period(self, period: str, duration: Any, before: Any, after: Any) -> None:
+        """Place one period as NeuroGym 2.3.1 does: times are kept in ms, and a period covers
+        the steps ``int(start / dt)`` to ``int(end / dt)`` (so a duration that is not a
+        multiple of ``dt`` is floored, and a drawn one already is: see ``sample_time``)."""
         if period in self.start_ind:
             raise ValueError(f"period {period!r} was already added to this trial")
         dt = self.dt
@@ -182,37 +187,38 @@ class TrialEnv(gym.Env):
         elif isinstance(duration, timing_lib.Until):
             d = duration
         else:
-            d = timing_lib.round_to_dt(timing_lib.normalize(period, duration)[1], dt)
+            d = timing_lib.normalize(period, duration)[1]
         if before is not None:
             if before not in self.start_t:
                 raise KeyError(f"add_period({period!r}, before={before!r}): no such period yet")
             if isinstance(d, timing_lib.Until):
                 raise ValueError(f"period {period!r}: 'until' timing cannot be used with before")
-            start_ind = self.start_ind[before] - round(d / dt)
+            start = self.start_t[before] - d
         elif after is not None:
             if isinstance(after, str):
-                if after not in self.end_ind:
+                if after not in self.end_t:
                     raise KeyError(f"add_period({period!r}, after={after!r}): no such period yet")
-                start_ind = self.end_ind[after]
+                start = self.end_t[after]
             else:
-                start_ind = round(float(after) / dt)
+                start = float(after)
         else:
-            start_ind = self.end_ind[self.periods[-1]] if self.periods else 0
-        if isinstance(d, timing_lib.Until):
-            n = max(0, round(d.t / dt) - start_ind)
-        else:
-            n = round(d / dt)
-        if start_ind < 0:
+            # NeuroGym starts a period added on its own at 0; here it follows the last one.
+            start = self.end_t[self.periods[-1]] if self.periods else 0.0
+        if start < 0:
             raise ValueError(f"period {period!r} would start before the trial begins")
-        end_ind = start_ind + n
+        if isinstance(d, timing_lib.Until):
+            d = timing_lib.floor_to_dt(max(0.0, d.t - start), dt)
+        end = start + d
+        start_ind, end_ind = int(start / dt), int(end / dt)
         self.periods.append(period)
         self.start_ind[period] = start_ind
         self.end_ind[period] = end_ind
-        self.start_t[period] = start_ind * dt
-        self.end_t[period] = end_ind * dt
-        if end_ind > self._tmax_ind:
-            self._tmax_ind = end_ind
-            self.tmax = end_ind * dt
+        self.start_t[period] = start
+        self.end_t[period] = end
+        if end > self._tmax_ms:
+            self._tmax_ms = end
+            self._tmax_ind = int(end / dt)
+            self.tmax = self._tmax_ind * dt
 
     def in_period(self, period: str, t: float | None = None) -> bool:
         """Whether time ``t`` (ms; default: now) lies in ``period``."""
@@ -253,7 +259,7 @@ class TrialEnv(gym.Env):
             start = min(self.start_ind[period], n_steps)
             self.set_period(period, start, min(self.end_ind[period], n_steps))
         self._tmax_ind = n_steps
-        self.tmax = n_steps * self.dt
+        self.tmax = self._tmax_ms = n_steps * self.dt
         if self.ob is not None:
             self.ob = self.ob[:n_steps]
         if self.gt is not None:

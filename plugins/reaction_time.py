@@ -1,16 +1,18 @@
 """ReactionTime: let the agent respond as soon as the stimulus appears.
 
 ``ReactionTime(env, urgency=0.0, end_on_stimulus=True)`` edits every trial once it is built
-(``neuroplug_trial_built``): the decision period is moved to start with the stimulus and
-the ground truth of the decision period is copied over it, so the task judges a response
-during the stimulus exactly like one in the decision period (a correct one ends the trial
-with the task's "correct" reward).
+(``neuroplug_trial_built``): as in NeuroGym 2.3.1, the decision period is moved to start one
+step after stimulus onset, and the ground truth of the decision period is copied over the
+rest of the stimulus, so the task judges a response there exactly like one in the decision
+period (a correct one ends the trial with the task's "correct" reward). The onset step
+itself is not judged.
 
 - ``end_on_stimulus=True``: the decision period is the stimulus period and the trial ends
   when the stimulus ends -- a response is due by then (periods after the stimulus are
   cut).
 - ``end_on_stimulus=False``: the trial keeps its original timing; the decision period
-  runs from the stimulus onset to its original end (early responses allowed).
+  runs from just after the stimulus onset to its original end (early responses allowed,
+  in the stimulus and in any delay before the decision).
 
 Every step's reward gets ``urgency`` added (usually a small negative cost of time), and the
 step that ends a trial carries ``info["tr_dur"]``, the trial's duration in steps.
@@ -30,6 +32,7 @@ import numpy as np
 
 from neuroplug import IncompatibleWrapperError, TrialWrapper, hookimpl
 from neuroplug.dispatch import Step
+from neuroplug.fidelity import declare_difference
 from neuroplug.layer import task_label, tasks_below
 from neuroplug.trial_env import TrialEnv
 
@@ -59,6 +62,28 @@ def trial_periods(task: TrialEnv) -> set[str]:
         task.__dict__.update(saved)
         rng.bit_generator.state = rng_state
     return names
+
+
+declare_difference(
+    "reaction_time.tr_dur", component="wrapper reaction_time", kind="bug fix",
+    neurogym="info['tr_dur'] on the step that ends a trial is always 0 (reset before it "
+    "is reported)",
+    neuroplug="info['tr_dur'] is the number of steps the trial lasted",
+    reason="the documented trial duration is never reported by NeuroGym",
+    test="tests/test_reaction_time.py::test_tr_dur_and_urgency",
+)
+
+declare_difference(
+    "reaction_time.delay_choice", component="wrapper reaction_time", kind="bug fix",
+    neurogym="with end_on_stimulus=False the choice is copied over the stimulus only: a "
+    "response in a delay between stimulus and decision falls in the open response window "
+    "but is judged against 'fixate', so a correct choice there is a failure",
+    neuroplug="the choice is the ground truth over the stimulus and the delay, so a correct "
+    "response anywhere in the window is correct",
+    reason="an agent answering correctly inside the window NeuroGym opens is scored wrong",
+    test="tests/test_reaction_time.py::"
+    "test_end_on_stimulus_false_keeps_timing_and_allows_early_and_delay_responses",
+)
 
 
 class ReactionTime(TrialWrapper):
@@ -113,13 +138,17 @@ class ReactionTime(TrialWrapper):
         if s1 <= s0 or d1 <= d0 or s0 > d0:
             return  # no stimulus to respond to, or no decision to copy: trial unchanged
         choice = env.gt[d0].copy()
+        # As in NeuroGym 2.3.1: the response window opens one step after stimulus onset
+        # (the onset step itself is not judged), and the choice is the ground truth over
+        # the rest of the stimulus only.
+        start = s0 + 1
         if self.end_on_stimulus:
             env.truncate_trial(s1)
-            env.set_period("decision", s0, s1)
-            env.gt[s0:s1] = choice
+            env.set_period("decision", min(start, s1), s1)
+            env.gt[start:s1] = choice
         else:
-            env.set_period("decision", s0, d1)
-            env.gt[s0:d1] = choice
+            env.set_period("decision", min(start, d1), d1)
+            env.gt[start:d0] = choice  # stimulus and delay: see reaction_time.delay_choice
 
     @hookimpl
     def neuroplug_observation(self, env: TrialEnv, step: Step) -> None:

@@ -5,14 +5,17 @@ current block's row of ``probs`` (one row per block, one column per choice of th
 After a block's duration a new block is drawn uniformly among the *other* blocks (never the
 same one). ``block_dur`` is
 
-- an ``int`` >= 1: exactly that many trials per block;
-- a ``float`` in (0, 1): the per-trial probability of switching block (block lengths are
-  geometric, mean ``1 / block_dur``);
+- an ``int`` >= 1: that many trials per block (the first block after ``reset`` has one
+  fewer: the trial ``reset`` builds counts, as in NeuroGym 2.3.1);
+- a ``float`` in (0, 1): the probability of switching block before each trial (block
+  lengths are geometric, mean ``1 / block_dur``);
 - a ``(low, high)`` pair of ints: each block lasts a number of trials drawn uniformly from
   ``low..high`` inclusive.
 
 With ``probs=None`` there is one block per choice: that choice has probability 0.8 and the
 others share 0.2 equally (``[[0.8, 0.2], [0.2, 0.8]]`` for two choices).
+
+Each trial's parameters carry ``probs``, the current block's row, as in NeuroGym.
 
 The block and its duration are redrawn from the task's generator on ``reset`` (so
 ``reset(seed=s)`` reproduces them); the current block is ``curr_block``.
@@ -29,6 +32,7 @@ import gymnasium as gym
 import numpy as np
 
 from neuroplug import TrialWrapper, hookimpl
+from neuroplug.fidelity import declare_difference
 from neuroplug.trial_env import TrialEnv
 from neuroplug_plugins._choices import choices_below, cumulative, prob_matrix
 
@@ -81,6 +85,17 @@ def check_block_dur(value: Any) -> tuple[str, Any]:
     raise TypeError(f"SideBias: block_dur must be {accepted}, got {value!r}")
 
 
+declare_difference(
+    "side_bias.seeded_first_block", component="wrapper side_bias", kind="bug fix",
+    neurogym="the first block is drawn once, when the wrapper is built, from the task's "
+    "unseeded generator; reset(seed=s) does not redraw it",
+    neuroplug="reset(seed=s) redraws the first block (and its duration) from the seeded "
+    "generator",
+    reason="NeuroGym's first block is not reproducible under a seed",
+    test="tests/test_fidelity.py::test_side_bias_first_block_follows_the_seed",
+)
+
+
 class SideBias(TrialWrapper):
     """Change the probability of the ground truth with block-wise biases.
 
@@ -125,13 +140,14 @@ class SideBias(TrialWrapper):
         self._draw_state(self.tasks[0].np_random)
         self.attach()
 
-    def _duration(self, rng: np.random.Generator) -> int:
+    def _duration(self, rng: np.random.Generator) -> int | None:
+        """Trials in a new block (``None``: a per-trial switch probability decides)."""
         kind, dur = self._dur_kind, self._dur
         if kind == "fixed":
             return dur
         if kind == "uniform":
             return int(rng.integers(dur[0], dur[1] + 1))
-        return int(rng.geometric(dur))
+        return None
 
     def _draw_state(self, rng: np.random.Generator) -> None:
         self.curr_block = int(rng.integers(self.n_blocks))
@@ -150,14 +166,23 @@ class SideBias(TrialWrapper):
 
     @hookimpl
     def neuroplug_trial_params(self, env: TrialEnv, params: dict[str, Any]) -> None:
+        # NeuroGym 2.3.1's rule, trial by trial: count the trial down first, then switch
+        # when the count reaches 0 (so the first block after reset, whose count includes
+        # the trial reset builds, has block_dur - 1 trials) or, with a switch probability,
+        # switch with that probability before every trial.
         rng = env.np_random
-        if self._left <= 0:
+        if self._left is None:
+            switch = rng.random() < self._dur
+        else:
+            self._left -= 1
+            switch = self._left <= 0
+        if switch:
             self._switch(rng)
-        self._left -= 1
         cum = self._cum[self.curr_block]
         choices = self._choices[env]
         index = bisect_right(cum, rng.random())
         params["ground_truth"] = choices[index if index < len(choices) else -1]
+        params["probs"] = self.choice_prob[self.curr_block]
 
 
 @hookimpl

@@ -72,6 +72,7 @@ class TrialHistoryV2(TrialWrapper):
             index = len(choices) - 1
         self._drawn = index
         params["ground_truth"] = choices[index]
+        params["probs"] = self.probs  # the transition matrix, in the trial as in NeuroGym
 
     @hookimpl
     def neuroplug_trial_built(self, env: TrialEnv, trial: dict[str, Any]) -> None:

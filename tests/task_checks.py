@@ -6,7 +6,6 @@ a built env, and raises ``AssertionError`` with a message naming what failed.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import Any
 
@@ -64,16 +63,17 @@ def assert_reproducible(make: Callable[[], gym.Env], steps: int = 5000, seed: in
 
 
 def expected_mean_duration(spec: Any, dt: float) -> float:
-    """Mean duration (ms) of a period's timing spec, for the forms with a closed form."""
+    """Mean duration (ms) of a period's timing spec once floored to a multiple of ``dt``
+    (NeuroGym's rule), for the forms with a closed form."""
     from neuroplug.timing import normalize
 
     dist, args = normalize("period", spec)
     if dist == "constant":
-        return round(args / dt) * dt
+        return args // dt * dt
     if dist == "choice":
-        return float(np.mean([round(a / dt) * dt for a in args]))
-    if dist == "uniform":
-        return (args[0] + args[1]) / 2
+        return float(np.mean([a // dt * dt for a in args]))
+    if dist == "uniform":  # the mean of the floored uniform, on a fine grid
+        return float(np.mean(np.linspace(args[0], args[1], 100_001) // dt * dt))
     raise ValueError(f"no closed-form mean for {dist!r}; estimate it by sampling")
 
 
@@ -83,16 +83,17 @@ def mean_period_duration(spec: Any, dt: float) -> float:
 
     The core draws ``vmin + Exp(m)``, redrawn until below ``vmax``: ``vmin`` plus an
     exponential truncated to ``[0, L)``, ``L = vmax - vmin``, whose mean is
-    ``m - L e^(-L/m) / (1 - e^(-L/m))``.
+    ``m - L e^(-L/m) / (1 - e^(-L/m))`` before flooring to ``dt``; the floored mean is
+    integrated on a fine grid against that density.
     """
     from neuroplug.timing import normalize
 
     dist, args = normalize("period", spec)
     if dist == "truncated_exponential":
         m, vmin, vmax = args
-        span = vmax - vmin
-        tail = math.exp(-span / m)
-        return vmin + m - span * tail / (1 - tail)
+        x = np.linspace(vmin, min(vmax, vmin + 40 * m), 400_001)
+        density = np.exp(-(x - vmin) / m)
+        return float(np.sum(x // dt * dt * density) / np.sum(density))
     return expected_mean_duration(spec, dt)
 
 

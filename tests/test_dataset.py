@@ -12,6 +12,10 @@ import pytest
 import neuroplug
 from neuroplug import Dataset, hookimpl
 
+#: dm with the fixation input on until the decision period (not NeuroGym's default): these
+#: tests read the decision's onset from the inputs.
+CUE = {"fixation_through_stimulus": True}
+
 
 def _same(a: neuroplug.Batch, b: neuroplug.Batch) -> bool:
     return all(
@@ -35,7 +39,7 @@ def test_neurogym_call_shape() -> None:
 
 
 def test_batch_fields_and_unpacking() -> None:
-    dataset = Dataset("dm", batch_size=4, seq_len=50, seed=0, batch_first=True)
+    dataset = Dataset(("dm", CUE), batch_size=4, seq_len=50, seed=0, batch_first=True)
     batch = next(iter(dataset))
     assert isinstance(batch, neuroplug.Batch)
     assert batch.mask.shape == batch.targets.shape == (4, 50)
@@ -122,7 +126,7 @@ VARIABLE_TIMING = {"fixation": (100, 300), "stimulus": (300, 500, 800)}
 @pytest.mark.parametrize("path", ["fast", "step"])
 def test_continuous_mask_follows_each_trial(register_plugin, path: str) -> None:
     register_plugin(GraceAndFixationWeights())
-    dataset = Dataset("dm", {"timing": VARIABLE_TIMING}, batch_size=3, seq_len=80, seed=4,
+    dataset = Dataset("dm", {"timing": VARIABLE_TIMING, **CUE}, batch_size=3, seq_len=80, seed=4,
                       path=path)
     assert dataset.path == path
     for batch in (dataset.batch(), dataset.batch()):
@@ -142,7 +146,7 @@ def test_continuous_mask_follows_each_trial(register_plugin, path: str) -> None:
 @pytest.mark.parametrize("path", ["fast", "step"])
 def test_trial_mode_mask_and_padding(register_plugin, path: str) -> None:
     register_plugin(GraceAndFixationWeights())
-    dataset = Dataset("dm", {"timing": VARIABLE_TIMING}, batch_size=8, mode="trial",
+    dataset = Dataset("dm", {"timing": VARIABLE_TIMING, **CUE}, batch_size=8, mode="trial",
                       seed=1, path=path, batch_first=True)
     lengths = set()
     for _ in range(3):
@@ -259,13 +263,13 @@ def _require(*names: str) -> None:
 
 def test_batches_equal_a_rollout_with_noise_and_pass_reward() -> None:
     _require("noise", "pass_reward")
-    dataset = Dataset("dm", batch_size=3, seq_len=60, seed=7, wrappers=WRAPPERS)
+    dataset = Dataset(("dm", CUE), batch_size=3, seq_len=60, seed=7, wrappers=WRAPPERS)
     assert dataset.path == "step" and "neuroplug_observation" in dataset.path_reason
     batches = [dataset.batch(), dataset.batch()]
     inputs = np.concatenate([b.inputs for b in batches])
     targets = np.concatenate([b.targets for b in batches])
     for row in range(3):
-        stack = neuroplug.make_stack("dm", WRAPPERS)
+        stack = neuroplug.make_stack("dm", WRAPPERS, **CUE)
         expected_inputs, expected_targets = _rollout(stack, dataset.row_seeds[row], 120)
         np.testing.assert_array_equal(inputs[:, row], expected_inputs)
         np.testing.assert_array_equal(targets[:, row], expected_targets)
@@ -329,7 +333,8 @@ def test_auto_path_falls_back_when_trials_end_early() -> None:
 def test_multi_task_stack() -> None:
     if "schedule_envs" not in neuroplug.list_wrappers():
         pytest.skip("schedule_envs not registered yet")
-    dataset = Dataset(["dm", ("dm", {"cohs": [51.2]})], batch_size=2, seq_len=66, seed=1,
+    dataset = Dataset([("dm", CUE), ("dm", {"cohs": [51.2], **CUE})], batch_size=2,
+                      seq_len=66, seed=1,
                       wrappers=[("schedule_envs", {"schedule": "sequential", "env_input": True})])
     assert dataset.path == "step"
     batch = dataset.batch()

@@ -35,7 +35,8 @@ def fixate_until_stimulus(env):
 
 @pytest.mark.parametrize("end_on_stimulus", [True, False])
 @pytest.mark.parametrize(("correct", "expected"), [(True, 1.0), (False, -1.0)])
-def test_response_at_first_stimulus_step_ends_trial(end_on_stimulus, correct, expected):
+def test_response_at_first_stimulus_step_is_not_judged(end_on_stimulus, correct, expected):
+    """As in NeuroGym 2.3.1: the window opens one step after stimulus onset."""
     env = make_rt(urgency=-0.05, end_on_stimulus=end_on_stimulus)
     task = env.unwrapped
     env.reset(seed=0)
@@ -46,10 +47,12 @@ def test_response_at_first_stimulus_step_ends_trial(end_on_stimulus, correct, ex
         gt = task.trial["ground_truth"] + 1
         action = gt if correct else 3 - gt
         _, reward, _, _, info = env.step(action)
+        assert not info["new_trial"] and reward == pytest.approx(-0.05)  # not judged
+        _, reward, _, _, info = env.step(action)  # the second stimulus step is
         assert info["new_trial"]
         assert reward == pytest.approx(expected - 0.05)
         assert info["performance"] == int(correct)
-        assert info["tr_dur"] == 3
+        assert info["tr_dur"] == 4
         assert task.t_ind == 0  # the next trial started
 
 
@@ -71,7 +74,7 @@ def test_end_on_stimulus_true_ends_trial_when_stimulus_ends():
     task = env.unwrapped
     env.reset(seed=0)
     assert task.tmax == 700 and task.ob.shape[0] == 7 and task.gt.shape[0] == 7
-    assert (task.start_ind["decision"], task.end_ind["decision"]) == (2, 7)
+    assert (task.start_ind["decision"], task.end_ind["decision"]) == (3, 7)
     lengths, rewards = [], []
     steps = 0
     for _ in range(7 * 30):
@@ -91,7 +94,7 @@ def test_end_on_stimulus_false_keeps_timing_and_allows_early_and_delay_responses
     task = env.unwrapped
     env.reset(seed=0)
     assert task.tmax == 1200 and task.ob.shape[0] == 12
-    assert (task.start_ind["decision"], task.end_ind["decision"]) == (2, 12)
+    assert (task.start_ind["decision"], task.end_ind["decision"]) == (3, 12)
     # no response: the trial runs its original 12 steps
     for i in range(12):
         _, _, _, _, info = env.step(0)
@@ -119,7 +122,7 @@ def test_ground_truth_is_the_choice_during_the_stimulus():
     env.reset(seed=3)
     for _ in range(50):
         trial = task.new_trial()
-        np.testing.assert_array_equal(task.gt, [0, 0] + [trial["ground_truth"] + 1] * 5)
+        np.testing.assert_array_equal(task.gt, [0, 0, 0] + [trial["ground_truth"] + 1] * 4)
 
 
 def test_oracle_reaction_time_agent_is_fast_and_correct():
@@ -132,7 +135,7 @@ def test_oracle_reaction_time_agent_is_fast_and_correct():
         if info["new_trial"]:
             durations.append(info["tr_dur"])
             perf.append(info["performance"])
-    assert np.mean(perf) == 1.0 and set(durations) == {3}
+    assert np.mean(perf) == 1.0 and set(durations) == {4}
 
 
 def test_check_env_and_reproducible():
@@ -204,7 +207,7 @@ def test_periods_found_by_probe_trial_without_changing_the_task():
     assert task.np_random.bit_generator.state == state
     assert task.trial is trial and task.num_tr == 1
     env.reset(seed=0)
-    assert (task.start_ind["decision"], task.end_ind["decision"]) == (1, 4)
+    assert (task.start_ind["decision"], task.end_ind["decision"]) == (2, 4)
 
 
 @pytest.mark.parametrize(

@@ -107,8 +107,8 @@ def expected_trial_length(task) -> float:
         # ready overlaps the start of measure; production lasts 2 * gain * measure
         return mean("fixation") + mean("measure") + mean("set") + 2 * task.gain * mean("measure")
     if name == "MotorTiming":
-        # production lasts twice the cued interval, rounded to dt
-        production = np.mean([round(2 * v / dt) * dt for v in task.intervals])
+        # production lasts twice the cued interval, floored to dt
+        production = np.mean([2 * v // dt * dt for v in task.intervals])
         return mean("fixation") + mean("cue") + mean("set") + production
     if name == "OneTwoThreeGo":
         # the interval drawn from interval1 is used three times

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from neuroplug import TrialEnv
+from neuroplug.fidelity import declare_difference
 from neuroplug_plugins.tasks._checks import check_cohs, merged
 from neuroplug_plugins.tasks._common import (
     fixation_choice_space,
@@ -16,13 +17,27 @@ from neuroplug_plugins.tasks._common import (
     scaled_sigma,
 )
 
+declare_difference(
+    "dm.fixation_through_stimulus", component="task dm", kind="option",
+    neurogym="the fixation input is on in the fixation period only, and only breaking "
+    "fixation there costs rewards['abort']",
+    neuroplug="the same by default; fixation_through_stimulus=True keeps the input on and "
+    "fixation required through the stimulus and the delay",
+    reason="a cue for when to answer, as in the monkey task; off by default so that "
+    "NeuroGym's numbers are reproduced",
+    test="tests/test_fidelity.py::test_dm_fixation_through_stimulus_option",
+)
+
 
 class PerceptualDecisionMaking(TrialEnv):
     """Two-alternative forced choice: integrate a noisy stimulus, then report its direction.
 
     The stimulus is a ring of ``dim_ring`` units tuned to directions; the correct choice
-    is the direction with the strongest input. Fixation must be held until the decision
-    period (breaking it costs ``rewards["abort"]`` and, with ``abort=True``, ends the trial).
+    is the direction with the strongest input. As in NeuroGym 2.3.1, the fixation input is
+    on in the fixation period only, and breaking fixation there costs ``rewards["abort"]``
+    (with ``abort=True`` it also ends the trial); actions during the stimulus and the delay
+    are not judged. ``fixation_through_stimulus=True`` keeps the fixation input on, and
+    fixation required, until the decision period (a cue for when to answer).
 
     Args:
         dt: step duration in ms.
@@ -33,6 +48,9 @@ class PerceptualDecisionMaking(TrialEnv):
         sigma: input noise std, scaled by ``1/sqrt(dt)``.
         dim_ring: number of choices (and of stimulus units).
         abort: whether breaking fixation ends the trial.
+        fixation_through_stimulus: hold fixation (input on, breaking it judged as above)
+            through the stimulus and the delay, not only the fixation period. Default
+            False, NeuroGym's behaviour.
     """
 
     metadata = {
@@ -52,6 +70,7 @@ class PerceptualDecisionMaking(TrialEnv):
         sigma: float = 1.0,
         dim_ring: int = 2,
         abort: bool = False,
+        fixation_through_stimulus: bool = False,
     ) -> None:
         super().__init__(dt=dt)
         self.cohs = check_cohs(cohs, default=[0, 6.4, 12.8, 25.6, 51.2])
@@ -64,6 +83,12 @@ class PerceptualDecisionMaking(TrialEnv):
         if timing:
             self.timing.update(timing)
         self.abort = bool(abort)
+        if not isinstance(fixation_through_stimulus, (bool, np.bool_)):
+            raise TypeError(f"fixation_through_stimulus must be True or False, got "
+                            f"{fixation_through_stimulus!r}")
+        self.fixation_through_stimulus = bool(fixation_through_stimulus)
+        self._fixation_periods = (["fixation", "stimulus", "delay"]
+                                  if self.fixation_through_stimulus else "fixation")
         self.dim_ring = int(dim_ring)
         self.theta = ring_angles(self.dim_ring)
         self.choices = np.arange(self.dim_ring)
@@ -90,7 +115,7 @@ class PerceptualDecisionMaking(TrialEnv):
         }
         trial.update(kwargs)
         self.add_period(["fixation", "stimulus", "delay", "decision"])
-        self.add_ob(1, period=["fixation", "stimulus", "delay"], where="fixation")
+        self.add_ob(1, period=self._fixation_periods, where="fixation")
         stim = self._stimulus(trial["ground_truth"], trial["coh"])
         view = self.view_ob("stimulus")[:, 1:]  # still zeros: set rather than add
         if self.sigma > 0:
@@ -159,7 +184,7 @@ class PerceptualDecisionMaking(TrialEnv):
         stim_end = fix_end + np.repeat(steps[:, 1], lengths)
         decision = within >= stim_end + np.repeat(steps[:, 2], lengths)
         ob = np.zeros((total, 1 + self.dim_ring), dtype=np.float32)
-        ob[:, 0] = ~decision
+        ob[:, 0] = ~decision if self.fixation_through_stimulus else within < fix_end
         in_stimulus = (within >= fix_end) & (within < stim_end)
         stim = table[np.repeat(choice_index * len(cohs) + coh_index, steps[:, 1])]
         if sigma > 0:
@@ -186,13 +211,16 @@ class PerceptualDecisionMaking(TrialEnv):
         # Period bounds are read at step time: layers such as ReactionTime move them
         # after the trial is built (neuroplug_trial_built).
         # Inline on purpose, not judge_fixation_decision (_judge.py): this is the hottest
-        # path in the benchmarks, and the rule differs from the shared one - every step
-        # before the decision period counts as fixation, and steps after it are not judged.
-        if t_ind < self.start_ind["decision"]:
+        # path in the benchmarks. NeuroGym's rule: fixation is judged in the fixation
+        # period (or, with fixation_through_stimulus, until the decision period), a choice
+        # in the decision period, and nothing else.
+        fixation_end = (self.start_ind["decision"] if self.fixation_through_stimulus
+                        else self.end_ind["fixation"])
+        if t_ind < fixation_end:
             if action != 0:
                 new_trial = self.abort
                 reward = self.rewards["abort"]
-        elif action != 0 and t_ind < self.end_ind["decision"]:
+        elif action != 0 and self.start_ind["decision"] <= t_ind < self.end_ind["decision"]:
             new_trial = True
             if action == gt:
                 reward = self.rewards["correct"]

@@ -92,7 +92,7 @@ def test_collect_data_false_records_nothing(monitored, tmp_path):
 
 
 def test_cum_reward_attribute_tracks_the_current_trial(monitored):
-    env = monitored(task_kwargs={"rewards": {"abort": -0.1}})
+    env = monitored(task_kwargs={"rewards": {"abort": -0.1}, "timing": {"fixation": 300}})
     env.reset(seed=0)
     _, r1, *_ = env.step(1)  # breaking fixation: -0.1, trial continues
     _, r2, *_ = env.step(1)

@@ -41,7 +41,9 @@ def test_random_policy_is_near_chance(monitored, tmp_path):
 
 
 def test_oracle_model_is_near_perfect_and_state_resets_per_trial(monitored):
-    env = monitored(task_kwargs={"sigma": 0.0, "cohs": [6.4, 25.6]})
+    # the oracle answers when the fixation cue goes off: the cue lasts until the decision
+    env = monitored(task_kwargs={"sigma": 0.0, "cohs": [6.4, 25.6],
+                                 "fixation_through_stimulus": True})
     env.reset(seed=3)
     model = OracleModel()
     result = env.evaluate_policy(num_trials=100, model=model, verbose=False)
