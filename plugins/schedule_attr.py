@@ -25,6 +25,7 @@ import gymnasium as gym
 import numpy as np
 
 from neuroplug import IncompatibleWrapperError, Schedule, TrialWrapper, hookimpl, resolve_schedule
+from neuroplug.fidelity import declare_difference
 from neuroplug.layer import task_label
 from neuroplug.trial_env import TrialEnv
 
@@ -56,6 +57,17 @@ def _default_attr_list(env: gym.Env, tasks: Sequence[TrialEnv]) -> list[dict[str
         )
     return [{"coh": c} for c in found[0]]
 
+
+declare_difference(
+    "schedule_attr.reset_restarts_schedule", component="wrapper schedule_attr", kind="bug fix",
+    neurogym="reset() leaves the schedule where it was and its random draws come from a "
+    "generator that reset(seed=s) does not reseed",
+    neuroplug="reset(seed=s) restarts the schedule (index 0) with draws from a generator "
+    "derived from the seed, so the attribute sequence reproduces",
+    reason="NeuroGym's attribute sequence is not reproducible under a seed",
+    test="tests/test_schedule_attr.py::"
+    "test_random_schedule_never_repeats_and_reproduces_under_a_seed",
+)
 
 class ScheduleAttr(TrialWrapper):
     """Schedule trial attributes.
@@ -107,6 +119,7 @@ class ScheduleAttr(TrialWrapper):
 
     @hookimpl
     def neuroplug_reset(self, env: TrialEnv, seed: int | None) -> None:
+        # NeuroGym never restarts the schedule: see schedule_attr.reset_restarts_schedule
         self.schedule.reset(child_generator(env.np_random))
 
     @hookimpl

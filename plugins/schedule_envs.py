@@ -21,9 +21,23 @@ from typing import Any
 import gymnasium as gym
 
 from neuroplug import IncompatibleWrapperError, Schedule, hookimpl, resolve_schedule
+from neuroplug.fidelity import declare_difference
 from neuroplug.layer import task_label
 from neuroplug.trial_env import TrialEnv
 from neuroplug_plugins._multi import MultiEnvLayer
+
+declare_difference(
+    "schedule_envs.reset_keeps_the_schedule", component="wrapper schedule_envs",
+    kind="bug fix",
+    neurogym="reset() resets every other env through the wrapper, and each of those resets "
+    "calls the schedule once more: a block schedule's first block comes out n_envs - 1 "
+    "trials short (sequential_block with block_lens=[3, 3]: env 0 for 2 trials, then 3 each)",
+    neuroplug="reset() calls the schedule once, for the env of the first trial; every block "
+    "has its full length",
+    reason="the length of the first block depends on how many envs there are, not on "
+    "block_lens",
+    test="tests/test_fidelity.py::test_schedule_envs_first_block_has_its_full_length",
+)
 
 
 class ScheduleEnvs(MultiEnvLayer):
@@ -77,12 +91,14 @@ class ScheduleEnvs(MultiEnvLayer):
 
     def set_i(self, i: int) -> None:
         """Make the ``i``-th env the current one (a new trial starts there if its last one
-        had ended); the schedule resumes at the next trial's end."""
+        had ended); as in NeuroGym, the schedule moves on from ``i`` at the next trial's
+        end (``schedule.i = i``)."""
         i = self._check_index(i)
         if i != self.i_env and i in self._stale:
             self._stale.discard(i)
             self._env_tasks[i].new_trial()
         self._set_current(i)
+        self.schedule.i = i
 
     def _first_index(self) -> int:
         self.schedule.reset(self._rng)

@@ -6,15 +6,18 @@ wrappers that use one: ``schedule_attr`` picks an entry of its attribute list,
 generator given to ``reset(rng)``; the wrappers pass one derived from the stack's seed, so
 ``reset(seed=s)`` on a stack reproduces the schedule.
 
-The semantics follow NeuroGym's schedulers:
+The semantics are NeuroGym 2.3.1's schedulers': each starts at index ``i = 0`` after
+``reset`` and every call moves from the current index, so
 
-- ``sequential``: 0, 1, ..., n-1, 0, 1, ...
-- ``random``: uniform over the indices other than the current one (any index on the first
-  call after ``reset``; always 0 when ``n == 1``).
-- ``sequential_block``: index ``i`` is kept for ``block_lens[i]`` calls, then ``i + 1``
-  (cyclically).
-- ``random_block``: index ``i`` is kept for ``block_lens[i]`` calls, then a different
-  index is drawn uniformly (the first block's index is uniform over all).
+- ``sequential``: 1, 2, ..., n-1, 0, 1, ... (the first call already moves on from 0);
+- ``random``: uniform over the indices other than the current one (so never 0 on the first
+  call when ``n > 1``; always 0 when ``n == 1``);
+- ``sequential_block``: index 0 for ``block_lens[0]`` calls, then 1 for ``block_lens[1]``
+  calls, ... cyclically;
+- ``random_block``: index 0 for ``block_lens[0]`` calls, then a different index drawn
+  uniformly, kept for its ``block_lens`` entry, and so on.
+
+Setting ``schedule.i`` (as ``ScheduleEnvs.set_i`` does) moves the current index.
 """
 
 from __future__ import annotations
@@ -34,7 +37,8 @@ def _check_n(n: int | None, name: str) -> None:
 
 
 class SequentialSchedule(Schedule):
-    """Cycle through ``0, 1, ..., n-1`` in order, starting at 0 after every ``reset``.
+    """Cycle through the indices in order: the first call after ``reset`` returns 1 (then 2,
+    ..., n-1, 0, ...), as NeuroGym's ``SequentialSchedule`` does.
 
     Args:
         n: number of items (may be left ``None``; the wrapper using it sets it).
@@ -43,27 +47,17 @@ class SequentialSchedule(Schedule):
     def __init__(self, n: int | None = None) -> None:
         _check_n(n, type(self).__name__)
         super().__init__(n)
-        self._next = 0
-
-    def reset(self, rng: np.random.Generator | None = None) -> None:
-        super().reset(rng)
-        self._next = 0
 
     def __call__(self) -> int:
-        i = self._next
-        if i >= self.n:  # n was lowered since the last call
-            i = 0
-        self.i = i
-        self._next = (i + 1) % self.n
+        self.i = (self.i + 1) % self.n
         self.total_count += 1
-        return i
+        return self.i
 
 
 class RandomSchedule(Schedule):
-    """Draw a new index uniformly among those other than the current one.
-
-    The first call after ``reset`` draws uniformly over all ``n``; with ``n == 1`` the
-    index is always 0. Draws come from the generator given to ``reset(rng)``.
+    """Draw a new index uniformly among those other than the current one (0 after
+    ``reset``, so the first call never returns 0 when ``n > 1``); with ``n == 1`` the index
+    is always 0. Draws come from the generator given to ``reset(rng)``.
 
     Args:
         n: number of items (may be left ``None``; the wrapper using it sets it).
@@ -72,26 +66,19 @@ class RandomSchedule(Schedule):
     def __init__(self, n: int | None = None) -> None:
         _check_n(n, type(self).__name__)
         super().__init__(n)
-        self._started = False
-
-    def reset(self, rng: np.random.Generator | None = None) -> None:
-        super().reset(rng)
-        self._started = False
 
     def __call__(self) -> int:
-        n = self.n
-        if n == 1:
-            i = 0
-        elif not self._started:
-            i = int(self.rng.integers(n))
-        else:
-            i = int(self.rng.integers(n - 1))
-            if i >= self.i:  # skip the current index
-                i += 1
-        self._started = True
-        self.i = i
+        self.i = _other_index(self.rng, self.n, self.i)
         self.total_count += 1
-        return i
+        return self.i
+
+
+def _other_index(rng: np.random.Generator, n: int, current: int) -> int:
+    """An index of ``range(n)`` other than ``current``, uniformly (0 when ``n == 1``)."""
+    if n == 1:
+        return 0
+    i = int(rng.integers(n - 1))
+    return i + 1 if i >= current else i
 
 
 class _BlockSchedule(Schedule):
@@ -128,8 +115,7 @@ class _BlockSchedule(Schedule):
             )
         self.block_lens = [int(v) for v in lens]
         super().__init__(len(lens))
-        self._left = 0
-        self._started = False
+        self.count = 0
 
     @property
     def n(self) -> int | None:
@@ -149,24 +135,17 @@ class _BlockSchedule(Schedule):
 
     def reset(self, rng: np.random.Generator | None = None) -> None:
         super().reset(rng)
-        self._left = 0
-        self._started = False
-
-    def _first(self) -> int:
-        raise NotImplementedError
+        self.count = 0  # calls so far in the current block
 
     def _next_block(self) -> int:
         raise NotImplementedError
 
     def __call__(self) -> int:
-        if not self._started:
-            self.i = self._first()
-            self._left = self.block_lens[self.i]
-            self._started = True
-        elif self._left == 0:
+        if self.count < self.block_lens[self.i]:
+            self.count += 1
+        else:
+            self.count = 1
             self.i = self._next_block()
-            self._left = self.block_lens[self.i]
-        self._left -= 1
         self.total_count += 1
         return self.i
 
@@ -179,32 +158,22 @@ class SequentialBlockSchedule(_BlockSchedule):
         block_lens: how many consecutive calls each index is kept (positive ints).
     """
 
-    def _first(self) -> int:
-        return 0
-
     def _next_block(self) -> int:
         return (self.i + 1) % self.n
 
 
 class RandomBlockSchedule(_BlockSchedule):
-    """Keep index ``i`` for ``block_lens[i]`` calls, then draw a different index uniformly.
-
-    The first block's index is uniform over all ``n``; with ``n == 1`` it is always 0.
-    Draws come from the generator given to ``reset(rng)``.
+    """Index 0 for ``block_lens[0]`` calls, then a different index drawn uniformly, kept for
+    its ``block_lens`` entry, and so on; with ``n == 1`` it is always 0. Draws come from the
+    generator given to ``reset(rng)``.
 
     Args:
         n: number of items; must equal ``len(block_lens)`` (may be left ``None``).
         block_lens: how many consecutive calls each index is kept (positive ints).
     """
 
-    def _first(self) -> int:
-        return int(self.rng.integers(self.n))
-
     def _next_block(self) -> int:
-        if self.n == 1:
-            return 0
-        i = int(self.rng.integers(self.n - 1))
-        return i + 1 if i >= self.i else i
+        return _other_index(self.rng, self.n, self.i)
 
 
 @hookimpl

@@ -63,7 +63,7 @@ def test_sequential_schedule_runs_the_envs_in_turn_with_correct_one_hot():
     env = ScheduleEnvs(tasks(3), "sequential", env_input=True)
     assert env.observation_space.shape == (6,)
     assert env.observation_space.name["env"] == [3, 4, 5]
-    assert trial_envs(env, 10) == [0, 1, 2, 0, 1, 2, 0, 1, 2, 0]
+    assert trial_envs(env, 10) == [1, 2, 0, 1, 2, 0, 1, 2, 0, 1]  # as NeuroGym 2.3.1
 
 
 def test_block_schedule_keeps_each_env_for_its_block():
@@ -83,7 +83,7 @@ def test_random_schedule_never_repeats_an_env_and_is_seeded_by_reset():
     assert set(first) == {0, 1, 2}
     assert trial_envs(env, 60, seed=4, check_every_step=False) == first
     starts = {trial_envs(env, 1, seed=s, check_every_step=False)[0] for s in range(20)}
-    assert starts == {0, 1, 2}  # reset lets the schedule pick the first env
+    assert starts == {1, 2}  # reset lets the schedule pick: never 0 first, as in NeuroGym
 
 
 def test_reset_resets_every_env():
@@ -100,7 +100,7 @@ def test_new_trial_lets_the_schedule_pick():
     env = ScheduleEnvs(tasks(3), SequentialSchedule(), env_input=False)
     env.reset(seed=0)
     cohs = [env.new_trial()["coh"] for _ in range(5)]
-    assert cohs == [10.0, 20.0, 0.0, 10.0, 20.0]
+    assert cohs == [20.0, 0.0, 10.0, 20.0, 0.0]  # reset started in env 1, as NeuroGym does
 
 
 def test_set_i_switches_by_hand_and_the_schedule_resumes():
@@ -110,6 +110,10 @@ def test_set_i_switches_by_hand_and_the_schedule_resumes():
     obs, *_ = env.step(0)
     assert_obs_from_current_env(env, obs)
     assert env.unwrapped is env.envs[2].unwrapped
+    assert env.schedule.i == 2  # the schedule moves on from the env set by hand
+    while not env.step(0)[4]["new_trial"]:
+        pass
+    assert env.i_env == 0  # sequential: 2 -> 0
     with pytest.raises(ValueError, match=r"i must be an int in \[0, 2\], got 3"):
         env.set_i(3)
 

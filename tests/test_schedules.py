@@ -39,10 +39,11 @@ def test_registered_by_plugin_through_entry_points():
     assert neuroplug.get_schedule("random_block").factory is RandomBlockSchedule
 
 
-def test_sequential_cycles_in_order_and_restarts_on_reset():
+def test_sequential_moves_on_from_zero_and_restarts_on_reset():
     schedule = SequentialSchedule(3)
-    assert draw(schedule, 7) == [0, 1, 2, 0, 1, 2, 0]
-    assert draw(schedule, 4) == [0, 1, 2, 0]
+    # As NeuroGym 2.3.1's SequentialSchedule: it starts at 0 and every call moves on.
+    assert draw(schedule, 7) == [1, 2, 0, 1, 2, 0, 1]
+    assert draw(schedule, 4) == [1, 2, 0, 1]
     assert schedule.total_count == 4
     assert draw(SequentialSchedule(1), 3) == [0, 0, 0]
 
@@ -53,14 +54,14 @@ def test_sequential_block_exact_sequence():
     assert draw(schedule, 3) == [0, 0, 1]  # reset restarts the first block
 
 
-def test_random_never_repeats_the_current_index_and_covers_all():
+def test_random_never_repeats_the_current_index_never_starts_at_zero():
     seq = draw(RandomSchedule(4), 4000, seed=1)
     assert all(a != b for a, b in pairwise(seq))
     freq = np.bincount(seq, minlength=4) / len(seq)
     np.testing.assert_allclose(freq, 0.25, atol=0.03)
-    # The first draw after reset may be any index, including 0.
+    # The first draw after reset moves on from index 0, as in NeuroGym 2.3.1.
     firsts = {draw(RandomSchedule(3), 1, seed=s)[0] for s in range(30)}
-    assert firsts == {0, 1, 2}
+    assert firsts == {1, 2}
 
 
 def test_random_with_one_item_is_always_zero():
