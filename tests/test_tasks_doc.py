@@ -76,5 +76,5 @@ def test_figure_shows_observations_and_ground_truth(tasks_doc, tmp_path):
     tasks_doc.draw_family("yang19_go", family, path)
     assert path.read_bytes().startswith(b"\x89PNG")
     ob, gt, dt, starts = tasks_doc.first_trial("yang19.go")
-    assert ob.shape[1] == 33 and len(gt) == len(ob) and dt == 20
+    assert ob.shape[1] == 33 and len(gt) == len(ob) and dt == 100
     assert list(starts) == ["fixation", "stimulus", "delay", "decision"]

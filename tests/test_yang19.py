@@ -60,7 +60,7 @@ def test_all_tasks_share_spaces(dim_ring):
     envs = [neuroplug.make(name, dim_ring=dim_ring) for name in NAMES]
     assert {env.observation_space.shape for env in envs} == {(1 + 2 * dim_ring,)}
     assert {env.action_space.n for env in envs} == {1 + dim_ring}
-    assert all(env.dt == 20 for env in envs)
+    assert all(env.dt == 100 for env in envs)  # NeuroGym's default
 
 
 # --- what the observations say ----------------------------------------------------------

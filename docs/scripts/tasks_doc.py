@@ -46,11 +46,11 @@ COLLECTION_INTROS = {
         "action space (fixate + `dim_ring` directions), so they stack: "
         "`neuroplug.make_stack(neuroplug.list_tasks(collection=\"yang19\"), "
         "[(\"schedule_envs\", {\"schedule\": \"random\", \"env_input\": True})])`. "
-        "Parameters and timing follow NeuroGym's `yang19` module, with `dt=20` (the paper's "
-        "step) and these changes towards the paper: input noise `sigma` in every task, the "
-        "stimulus modality of a Go or match trial drawn at random, no ties in the "
-        "multi-modality decisions, and a no-go trial won by holding fixation (the module "
-        "docstring of `neuroplug_plugins.yang19` lists them)."
+        "Parameters and timing follow NeuroGym's `yang19` module (`dt=100` by default; the "
+        "paper used 20), with these changes towards the paper: input noise `sigma` in every "
+        "task, the stimulus modality of a Go or match trial drawn at random, no ties in the "
+        "multi-modality decisions, and a no-go trial won by holding fixation (listed in "
+        "[the differences from NeuroGym](neurogym-differences.md))."
     ),
 }
 

@@ -10,13 +10,11 @@ same observation space (fixation + two modality rings, ``1 + 2 * dim_ring``) and
     env = neuroplug.make_stack(tasks, [("schedule_envs", {"schedule": "random",
                                                           "env_input": True})])
 
-Differences from NeuroGym's yang19 module, each in the paper's direction: ``dt`` defaults to
-20 ms (the paper's step; NeuroGym's classes default to 100), the Go family has input noise
-``sigma`` like the other families, the modality of a Go or match trial is drawn at random
-each trial (NeuroGym alternates between one env per modality), ties in the multi-modality
-decision tasks are redrawn, and holding fixation through a no-go trial's decision period is
-rewarded as correct. Fixation must be held until the decision period (NeuroGym penalises
-breaks only in the first, ``fixation``, period).
+Defaults are NeuroGym's (``dt=100``; fixation judged in the fixation period only, or until
+the decision with ``fixation_through_stimulus=True``). The deliberate differences (the Go
+family's input noise, the modality drawn per trial, ties redrawn, a withheld no-go response
+rewarded) are declared with :func:`neuroplug.fidelity.declare_difference` in the modules
+that make them and listed in ``docs/neurogym-differences.md``.
 """
 
 from __future__ import annotations

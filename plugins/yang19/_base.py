@@ -77,8 +77,10 @@ class Yang19Task(TrialEnv):
     """Base class of the Yang et al. (2019) tasks: spaces, validation and the reward rule.
 
     Subclasses set ``DEFAULT_TIMING`` (the periods they use) and build trials; ``_step`` is
-    shared. Fixation must be held until the decision period: each step with another action
-    costs ``rewards["abort"]`` (the trial goes on). In the decision period of a go trial, the
+    shared. As in NeuroGym 2.3.1, breaking fixation in the fixation period costs
+    ``rewards["abort"]`` (the trial goes on) and other actions before the decision period are
+    not judged; with ``fixation_through_stimulus=True`` fixation must be held (and is judged
+    the same way) until the decision period. In the decision period of a go trial, the
     first non-fixation action ends the trial, ``rewards["correct"]`` if it is the target
     direction, else ``rewards["fail"]``. In a no-go trial (ground truth 0 in the decision
     period) any response fails and ends the trial, and holding fixation to the end of the
@@ -86,13 +88,16 @@ class Yang19Task(TrialEnv):
     perfect agent scored 50% there).
 
     Args:
-        dt: step duration in ms (20 ms, the paper's time step).
+        dt: step duration in ms (default 100, NeuroGym's; the paper used 20).
         rewards: overrides of ``{"abort": -0.1, "correct": +1.0, "fail": 0.0}``.
         timing: overrides of the task's period durations (ms; any form of
             :mod:`neuroplug.timing`); only the task's own periods are accepted.
         sigma: std of the input noise added to both stimulus rings while a stimulus is on,
             scaled by ``1/sqrt(dt)`` as in NeuroGym.
         dim_ring: number of direction-tuned units per ring (and of response directions).
+        fixation_through_stimulus: judge fixation until the decision period, not only in
+            the fixation period (the fixation input is on until the decision either way).
+            Default False, NeuroGym's rule.
     """
 
     DEFAULT_TIMING: ClassVar[dict[str, Any]] = {}
@@ -106,7 +111,7 @@ class Yang19Task(TrialEnv):
 
     def __init__(
         self,
-        dt: float = 20,
+        dt: float = 100,
         rewards: Mapping[str, float] | None = None,
         timing: Mapping[str, Any] | None = None,
         sigma: float = 1.0,
@@ -114,8 +119,13 @@ class Yang19Task(TrialEnv):
         *,
         even_ring: bool = False,
         default_timing: Mapping[str, Any] | None = None,
+        fixation_through_stimulus: bool = False,
     ) -> None:
         super().__init__(dt=dt)
+        if not isinstance(fixation_through_stimulus, (bool, np.bool_)):
+            raise TypeError(f"fixation_through_stimulus must be True or False, got "
+                            f"{fixation_through_stimulus!r}")
+        self.fixation_through_stimulus = bool(fixation_through_stimulus)
         self.sigma = check_non_negative("sigma", sigma) / np.sqrt(self.dt)
         self.dim_ring = check_dim_ring(dim_ring, even=even_ring)
         self.rewards = merged("rewards", DEFAULT_REWARDS, rewards)
@@ -161,7 +171,9 @@ class Yang19Task(TrialEnv):
         # reaction_time move them after the trial is built (neuroplug_trial_built).
         start_ind, end_ind = self.start_ind, self.end_ind
         if t_ind < start_ind["decision"]:
-            if action != 0:
+            fixation_end = (start_ind["decision"] if self.fixation_through_stimulus
+                            else end_ind["fixation"])
+            if action != 0 and t_ind < fixation_end:
                 reward = self.rewards["abort"]
         elif t_ind < end_ind["decision"]:
             if action != 0:

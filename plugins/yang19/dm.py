@@ -47,6 +47,10 @@ def _check_pair(name: str, value: Any, bools: bool) -> tuple:
 class DecisionMakingFamily(Yang19Task):
     """Respond towards the stronger of two stimuli, judged in one modality or both.
 
+    ``STIMULUS_TIMING`` (class attribute) overrides the plain version's default stimulus
+    timing: NeuroGym 2.3.1's ``dm1`` draws its stimulus from 200, 400 or 600 ms while the
+    other tasks of the family show it for 500 ms.
+
     Args:
         dt, rewards, timing, sigma, dim_ring: see :class:`Yang19Task`. Timing defaults:
             ``{"fixation": ("uniform", (200, 500)), "stimulus": 500, "decision": 200}``, or
@@ -68,9 +72,11 @@ class DecisionMakingFamily(Yang19Task):
     trial has a correct answer, as in the paper (NeuroGym answers ties at random).
     """
 
+    STIMULUS_TIMING: ClassVar[dict[str, Any]] = {}
+
     def __init__(
         self,
-        dt: float = 20,
+        dt: float = 100,
         rewards: Mapping[str, float] | None = None,
         timing: Mapping[str, Any] | None = None,
         sigma: float = 1.0,
@@ -79,13 +85,16 @@ class DecisionMakingFamily(Yang19Task):
         w_mod: Sequence[float] = (1, 1),
         stim_mod: Sequence[bool] = (True, True),
         delaycomparison: bool = True,
+        fixation_through_stimulus: bool = False,
     ) -> None:
         if not isinstance(delaycomparison, (bool, np.bool_)):
             raise TypeError(f"delaycomparison must be a bool, got {delaycomparison!r}")
         self.delaycomparison = bool(delaycomparison)
         super().__init__(
-            dt=dt, rewards=rewards, timing=timing, sigma=sigma, dim_ring=dim_ring,
-            default_timing=DLYDM_TIMING if self.delaycomparison else DM_TIMING,
+            dt=dt, fixation_through_stimulus=fixation_through_stimulus,
+            rewards=rewards, timing=timing, sigma=sigma, dim_ring=dim_ring,
+            default_timing=DLYDM_TIMING if self.delaycomparison
+            else {**DM_TIMING, **self.STIMULUS_TIMING},
         )
         self.cohs = check_cohs(cohs, default=DLYDM_COHS if self.delaycomparison else DM_COHS)
         if self.delaycomparison and len(np.unique(self.cohs)) < 2:
@@ -200,22 +209,26 @@ class _DMTask(DecisionMakingFamily):
 
     def __init__(
         self,
-        dt: float = 20,
+        dt: float = 100,
         rewards: Mapping[str, float] | None = None,
         timing: Mapping[str, Any] | None = None,
         sigma: float = 1.0,
         cohs: Sequence[float] | None = None,
         dim_ring: int = 16,
+        fixation_through_stimulus: bool = False,
     ) -> None:
-        super().__init__(dt=dt, rewards=rewards, timing=timing, sigma=sigma, cohs=cohs,
+        super().__init__(dt=dt, fixation_through_stimulus=fixation_through_stimulus,
+                         rewards=rewards, timing=timing, sigma=sigma, cohs=cohs,
                          dim_ring=dim_ring, w_mod=self.W_MOD, stim_mod=self.STIM_MOD,
                          delaycomparison=self.DELAY)
 
 
 class DM1(_DMTask):
-    """Decision making, modality 1: both stimuli in modality 1 only; pick the stronger."""
+    """Decision making, modality 1: both stimuli in modality 1 only; pick the stronger.
+    The stimulus lasts 200, 400 or 600 ms (NeuroGym 2.3.1's ``dm1``)."""
 
     W_MOD, STIM_MOD = (1, 0), (True, False)
+    STIMULUS_TIMING: ClassVar[dict[str, Any]] = {"stimulus": ("choice", [200, 400, 600])}
 
 
 class DM2(_DMTask):

@@ -39,7 +39,7 @@ class GoFamily(Yang19Task):
 
     def __init__(
         self,
-        dt: float = 20,
+        dt: float = 100,
         rewards: Mapping[str, float] | None = None,
         timing: Mapping[str, Any] | None = None,
         sigma: float = 1.0,
@@ -49,6 +49,7 @@ class GoFamily(Yang19Task):
         modality: int | None = None,
         *,
         default_timing: Mapping[str, Any] | None = None,
+        fixation_through_stimulus: bool = False,
     ) -> None:
         for name, value in (("anti", anti), ("reaction", reaction)):
             if not isinstance(value, (bool, np.bool_)):
@@ -57,7 +58,8 @@ class GoFamily(Yang19Task):
         self.reaction = bool(reaction)
         if default_timing is None:
             default_timing = RT_TIMING if self.reaction else GO_TIMING
-        super().__init__(dt=dt, rewards=rewards, timing=timing, sigma=sigma, dim_ring=dim_ring,
+        super().__init__(dt=dt, fixation_through_stimulus=fixation_through_stimulus,
+                         rewards=rewards, timing=timing, sigma=sigma, dim_ring=dim_ring,
                          default_timing=default_timing)
         self.modality = check_modality(modality)
 
@@ -100,17 +102,19 @@ class _GoTask(GoFamily):
 
     def __init__(
         self,
-        dt: float = 20,
+        dt: float = 100,
         rewards: Mapping[str, float] | None = None,
         timing: Mapping[str, Any] | None = None,
         sigma: float = 1.0,
         dim_ring: int = 16,
         modality: int | None = None,
+        fixation_through_stimulus: bool = False,
     ) -> None:
         default = dict(RT_TIMING if self.REACTION else GO_TIMING)
         if self.DELAY is not None:
             default["delay"] = self.DELAY
-        super().__init__(dt=dt, rewards=rewards, timing=timing, sigma=sigma, dim_ring=dim_ring,
+        super().__init__(dt=dt, fixation_through_stimulus=fixation_through_stimulus,
+                         rewards=rewards, timing=timing, sigma=sigma, dim_ring=dim_ring,
                          anti=self.ANTI, reaction=self.REACTION, modality=modality,
                          default_timing=default)
 

@@ -39,7 +39,7 @@ class DelayMatchFamily(Yang19Task):
 
     def __init__(
         self,
-        dt: float = 20,
+        dt: float = 100,
         rewards: Mapping[str, float] | None = None,
         timing: Mapping[str, Any] | None = None,
         sigma: float = 1.0,
@@ -47,12 +47,14 @@ class DelayMatchFamily(Yang19Task):
         matchto: str = "sample",
         matchgo: bool = True,
         modality: int | None = None,
+        fixation_through_stimulus: bool = False,
     ) -> None:
         if matchto not in MATCH_TO:
             raise ValueError(f"matchto must be one of {MATCH_TO}, got {matchto!r}")
         if not isinstance(matchgo, (bool, np.bool_)):
             raise TypeError(f"matchgo must be a bool, got {matchgo!r}")
-        super().__init__(dt=dt, rewards=rewards, timing=timing, sigma=sigma, dim_ring=dim_ring,
+        super().__init__(dt=dt, fixation_through_stimulus=fixation_through_stimulus,
+                         rewards=rewards, timing=timing, sigma=sigma, dim_ring=dim_ring,
                          even_ring=True, default_timing=MATCH_TIMING)
         self.matchto = matchto
         self.matchgo = bool(matchgo)
@@ -110,14 +112,16 @@ class _MatchTask(DelayMatchFamily):
 
     def __init__(
         self,
-        dt: float = 20,
+        dt: float = 100,
         rewards: Mapping[str, float] | None = None,
         timing: Mapping[str, Any] | None = None,
         sigma: float = 1.0,
         dim_ring: int = 16,
         modality: int | None = None,
+        fixation_through_stimulus: bool = False,
     ) -> None:
-        super().__init__(dt=dt, rewards=rewards, timing=timing, sigma=sigma, dim_ring=dim_ring,
+        super().__init__(dt=dt, fixation_through_stimulus=fixation_through_stimulus,
+                         rewards=rewards, timing=timing, sigma=sigma, dim_ring=dim_ring,
                          matchto=self.MATCHTO, matchgo=self.MATCHGO, modality=modality)
 
 
