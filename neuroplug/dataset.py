@@ -52,10 +52,24 @@ import numpy as np
 from neuroplug import plugins
 from neuroplug.dataset_rows import BLOCK_TRIALS as BLOCK_TRIALS  # re-exported, as before
 from neuroplug.dataset_rows import TrialBlock, _FastRow, _Row, _StepRow, _VectorRow
+from neuroplug.fidelity import declare_difference
 from neuroplug.layer import Layer, tasks_below
 from neuroplug.trial_env import TrialEnv
 
 __all__ = ["Batch", "Dataset", "TrialBlock"]
+
+declare_difference(
+    "dataset.per_step_stacks", component="Dataset", kind="bug fix",
+    neurogym="Dataset copies the task's trial buffers (env.ob, env.gt) after new_trial(), so "
+    "wrappers that act per step (noise, pass_action, pass_reward, reaction_time's urgency, "
+    "...) never reach the inputs",
+    neuroplug="with such a stack the inputs are the observations the agent sees, through "
+    "every wrapper, from a rollout under the ground truth; each trial then ends where a "
+    "perfect agent's ends (full_trials=False). Stacks without per-step work get NeuroGym's "
+    "whole trial buffers (full_trials=None picks them)",
+    reason="NeuroGym trains on inputs its own wrappers would have changed",
+    test="tests/test_dataset.py::test_batches_equal_a_rollout_with_noise_and_pass_reward",
+)
 
 MODES = ("continuous", "trial")
 PATHS = ("auto", "vectorized", "fast", "step")
@@ -205,10 +219,13 @@ class Dataset:
             hand-made data-loader workers.
         path: ``"auto"``, ``"vectorized"``, ``"fast"`` or ``"step"`` (see the module
             documentation); a path that does not apply is an error naming the reason.
-        full_trials: keep every trial's whole buffer, as NeuroGym's ``Dataset`` does,
-            instead of ending it where a perfect agent's trial ends (e.g. the whole
-            response period of a Yang et al. 2019 task rather than its first step). Only
-            for stacks without per-step work (an error names the obstacle otherwise).
+        full_trials: keep every trial's whole buffer, as NeuroGym's ``Dataset`` does
+            (``True``), or end it where a perfect agent's trial ends (``False``; e.g. the
+            first step of a Yang et al. 2019 task's response period rather than the whole
+            period). ``True`` needs a stack without per-step work (an error names the
+            obstacle otherwise). Default ``None``: ``True`` where the stack allows it
+            (NeuroGym's data), else ``False`` (see ``dataset.full_trials`` and
+            ``dataset.path_reason``).
 
     Calling the dataset returns ``(inputs, targets)`` like NeuroGym's; :meth:`batch`,
     iteration and ``next`` return a :class:`Batch` with the mask too.
@@ -226,7 +243,7 @@ class Dataset:
         mode: str = "continuous",
         worker: int | None = None,
         path: str = "auto",
-        full_trials: bool = False,
+        full_trials: bool | None = None,
     ) -> None:
         self.batch_size = _check_int("batch_size", batch_size, 1)
         self.seq_len = _check_int("seq_len", seq_len, 1, allow_none=True)
@@ -241,9 +258,11 @@ class Dataset:
         self.batch_first = bool(batch_first)
         if path not in PATHS:
             raise ValueError(f"Dataset: path must be one of {PATHS}, got {path!r}")
-        if not isinstance(full_trials, (bool, np.bool_)):
-            raise ValueError(f"Dataset: full_trials must be a bool, got {full_trials!r}")
-        self.full_trials = bool(full_trials)
+        if full_trials is not None and not isinstance(full_trials, (bool, np.bool_)):
+            raise ValueError(
+                f"Dataset: full_trials must be True, False or None, got {full_trials!r}"
+            )
+        self.full_trials = None if full_trials is None else bool(full_trials)
         if env_kwargs is not None and not isinstance(env_kwargs, Mapping):
             raise TypeError(
                 f"Dataset: env_kwargs must be a mapping of task keyword arguments or None, "
@@ -346,6 +365,13 @@ class Dataset:
         ]
 
     def _choose_path(self, requested: str) -> tuple[str, str]:
+        if self.full_trials is None:  # NeuroGym's whole trials where the stack allows them
+            self.full_trials = (requested != "step"
+                                and _fast_path_obstacle(self._template) is None)
+            if not self.full_trials:
+                path, reason = self._choose_path(requested)
+                return path, reason + "; trials end where a perfect agent's end " \
+                    "(see neurogym-differences: dataset.per_step_stacks)"
         if self.full_trials:
             return self._choose_full_trials_path(requested)
         if requested == "step":
@@ -387,10 +413,11 @@ class Dataset:
             if obstacle is None:
                 obstacle = self._probe(_VectorRow, reference=_FastRow)
             if obstacle is None:
-                return "vectorized", "full_trials=True; the task builds trials in blocks"
+                return "vectorized", "whole trial buffers (full_trials); the task builds " \
+                    "trials in blocks"
             if requested == "vectorized":
                 raise ValueError(f"Dataset: path='vectorized' is not possible here: {obstacle}")
-        return "fast", "full_trials=True: whole trial buffers, one new_trial() per trial"
+        return "fast", "whole trial buffers (full_trials), one new_trial() per trial"
 
     def _probe(self, row_class: type[_Row], reference: type[_Row] = _StepRow) -> str | None:
         """Build a few trials with ``row_class`` and ``reference`` (a rollout by default)

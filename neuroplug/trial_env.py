@@ -23,7 +23,41 @@ import numpy as np
 from neuroplug import timing as timing_lib
 from neuroplug.dispatch import HookTable, Step
 from neuroplug.errors import TimingError
+from neuroplug.fidelity import declare_difference
 from neuroplug.spaces import dim_names
+
+declare_difference(
+    "core.reset_takes_no_step", component="core TrialEnv", kind="design",
+    neurogym="reset() builds a trial, then takes one step with a random action (the action "
+    "space reseeded with 0) and returns that step's observation: the agent's first "
+    "observation is ob[1] (or the next trial's ob[0]), and that step's reward is lost",
+    neuroplug="reset() returns ob[0] of the new trial and takes no step: the agent sees and "
+    "is judged on every step of every trial",
+    reason="a hidden step with a random action can end or penalise a trial the agent never "
+    "saw; gymnasium's contract is that reset returns the first observation",
+    test="tests/test_hooks.py::"
+    "test_reset_runs_reset_then_trial_hooks_then_observation_without_a_step",
+)
+declare_difference(
+    "core.reset_seed", component="core TrialEnv", kind="bug fix",
+    neurogym="trials draw from env.rng, a RandomState that only env.seed(s) reseeds; "
+    "reset(seed=s) seeds gymnasium's np_random, which no task uses, so it does not "
+    "reproduce trials",
+    neuroplug="env.rng is gymnasium's np_random (a numpy Generator): reset(seed=s) reseeds "
+    "the task and every wrapper on it. Streams differ from NeuroGym's RandomState, so "
+    "trials match NeuroGym in distribution, not draw by draw",
+    reason="NeuroGym's reset(seed=s) does not make a run reproducible",
+    test="tests/test_hooks.py::test_reset_with_seed_reproduces_the_whole_stack",
+)
+declare_difference(
+    "core.add_period_follows_the_last", component="core TrialEnv", kind="design",
+    neurogym="add_period(name) without after= or before= starts the period at time 0, "
+    "overlapping any earlier one (only a list of periods is laid end to end)",
+    neuroplug="a period added on its own follows the period added last",
+    reason="overlapping periods from consecutive add_period calls are a trap; NeuroGym's own "
+    "tasks always pass after= or a list, where both agree",
+    test="tests/test_fidelity.py::test_add_period_alone_follows_the_last_period",
+)
 
 
 class TimingDict(dict):

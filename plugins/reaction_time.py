@@ -70,7 +70,7 @@ declare_difference(
     "is reported)",
     neuroplug="info['tr_dur'] is the number of steps the trial lasted",
     reason="the documented trial duration is never reported by NeuroGym",
-    test="tests/test_reaction_time.py::test_tr_dur_and_urgency",
+    test="tests/test_reaction_time.py::test_end_on_stimulus_true_ends_trial_when_stimulus_ends",
 )
 
 declare_difference(

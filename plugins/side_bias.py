@@ -92,7 +92,7 @@ declare_difference(
     neuroplug="reset(seed=s) redraws the first block (and its duration) from the seeded "
     "generator",
     reason="NeuroGym's first block is not reproducible under a seed",
-    test="tests/test_fidelity.py::test_side_bias_first_block_follows_the_seed",
+    test="tests/test_side_bias.py::test_reset_with_seed_reproduces_blocks_and_ground_truths",
 )
 
 

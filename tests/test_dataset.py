@@ -321,11 +321,11 @@ def test_fast_and_step_paths_are_identical(mode: str, env: Any) -> None:
 
 def test_auto_path_falls_back_when_trials_end_early() -> None:
     # dt=20: the decision lasts 5 steps but a perfect agent ends the trial at the first
-    dataset = Dataset("dm", {"dt": 20}, batch_size=2, seq_len=300, seed=0)
+    dataset = Dataset("dm", {"dt": 20}, batch_size=2, seq_len=300, seed=0, full_trials=False)
     assert dataset.path == "step"
     assert "ends after 106 of its 110 steps" in dataset.path_reason
     with pytest.raises(ValueError, match="path='fast' is not possible here: under the ground"):
-        Dataset("dm", {"dt": 20}, batch_size=2, seq_len=30, path="fast")
+        Dataset("dm", {"dt": 20}, batch_size=2, seq_len=30, path="fast", full_trials=False)
     batch = dataset.batch()
     assert np.array_equal(np.flatnonzero(batch.trial_start[:, 0]), [0, 106, 212])
 
@@ -436,7 +436,7 @@ def test_vectorized_path_steps_aside_for_per_trial_hooks(register_plugin) -> Non
     register_plugin(GraceAndFixationWeights())
     dataset = Dataset("dm", batch_size=2, seq_len=30, seed=0)
     assert dataset.path == "fast"
-    assert dataset.path_reason.startswith("no per-step work")
+    assert dataset.path_reason.startswith("whole trial buffers")
     with pytest.raises(ValueError, match="neuroplug_loss_mask hooks run per trial"):
         Dataset("dm", batch_size=2, seq_len=30, path="vectorized")
 
@@ -488,7 +488,7 @@ def test_full_trials_need_a_stack_without_per_step_work() -> None:
         Dataset("dm", wrappers=["noise"], full_trials=True)
     with pytest.raises(ValueError, match="path='step' was requested"):
         Dataset("dm", full_trials=True, path="step")
-    with pytest.raises(ValueError, match="full_trials must be a bool, got 1"):
+    with pytest.raises(ValueError, match="full_trials must be True, False or None, got 1"):
         Dataset("dm", full_trials=1)
     assert Dataset("dm", full_trials=True, seed=0).split(2)[1].full_trials
 
@@ -498,7 +498,7 @@ def test_full_trials_need_a_stack_without_per_step_work() -> None:
 
 @pytest.mark.parametrize("task", neuroplug.list_tasks())
 def test_every_task_batches_identically_on_every_path(task: str) -> None:
-    kwargs = {"batch_size": 2, "seq_len": 60, "seed": 0}
+    kwargs = {"batch_size": 2, "seq_len": 60, "seed": 0, "full_trials": False}
     try:
         auto = Dataset(task, **kwargs)
         auto_batch = auto.batch()

@@ -31,6 +31,8 @@ from typing import Any
 
 import numpy as np
 
+from neuroplug.fidelity import declare_difference
+
 __all__ = ["FORMAT", "TrialTable", "Writer", "atomic_write", "load_run", "to_column"]
 
 FORMAT = "neuroplug-monitor/1"
@@ -42,6 +44,21 @@ _FILE = re.compile(r"^(?P<name>.+)-(?P<number>\d{6})\.npz$")
 
 # --- the in-memory table ------------------------------------------------------------------
 
+
+declare_difference(
+    "monitor.file_format", component="wrapper monitor", kind="design",
+    neurogym="every interval, np.savez(save_dir / f'trial_{N}.npz', **data) with every info "
+    "key of the trial's last step as a column (the trial dict as an object array, read "
+    "back only with allow_pickle=True); a run interrupted between saves loses its last "
+    "trials",
+    neuroplug="numbered files <name>-000000.npz, ... written atomically (temporary file, "
+    "then rename), plain numeric or string columns only (the trial's parameters as "
+    "params.<key> columns, no pickle), the remainder written on close, garbage collection "
+    "and interpreter exit; load_run(save_dir) reads a whole run back",
+    reason="saved data must load without pickle and never be lost or half-written",
+    test="tests/monitor/test_monitor_data.py::"
+    "test_files_load_without_pickle_and_carry_metadata",
+)
 
 def _flatten(params: Mapping[str, Any], prefix: str, out: dict[str, Any]) -> None:
     for key, value in params.items():

@@ -24,6 +24,7 @@ from neuroplug import Layer, hookimpl
 from neuroplug_plugins.monitor.activations import ActivationProbe, collect_readers
 from neuroplug_plugins.monitor.config import Config, ConfigError
 from neuroplug_plugins.monitor.evaluation import run_policy, summarize
+from neuroplug_plugins.monitor.legacy import translate_legacy_arguments
 from neuroplug_plugins.monitor.storage import TrialTable, Writer, load_run
 
 __all__ = ["RUNS_DIR_ENV", "Monitor", "default_save_dir"]
@@ -114,6 +115,9 @@ class Monitor(Layer):
         level: level of the monitor's logger (``"INFO"``, ``"DEBUG"``, ...).
         log_trigger: log progress every ``log_interval`` trials (``"trial"``) or steps.
         log_interval: how often to log progress (default 1000).
+        **legacy: NeuroGym's pre-2.0 names (``folder``, ``sv_per``, ``sv_stp``, ``sv_fig``,
+            ``num_stps_sv_fig``, ``fig_type``), accepted with a ``DeprecationWarning``
+            naming today's argument (:mod:`neuroplug_plugins.monitor.legacy`).
 
     Attributes:
         config: the final, validated :class:`Config`.
@@ -146,6 +150,7 @@ class Monitor(Layer):
         level: str | int = _INFO,  # type: ignore[assignment]
         log_trigger: str = _TRIAL,  # type: ignore[assignment]
         log_interval: int = _THOUSAND,  # type: ignore[assignment]
+        **legacy: Any,
     ) -> None:
         arguments = {
             "name": name, "trigger": trigger, "interval": interval, "verbose": verbose,
@@ -154,6 +159,9 @@ class Monitor(Layer):
             "log_interval": log_interval,
         }
         given = {k: v for k, v in arguments.items() if not isinstance(v, _Default)}
+        if legacy:  # NeuroGym's pre-2.0 names (folder, sv_per, ...): see legacy.py
+            given.update(translate_legacy_arguments(
+                legacy, given, [*arguments, "config", "step_fn"]))
         recorded = dict(given)
         if config is not None:
             recorded["config"] = config

@@ -13,9 +13,23 @@ from typing import Any
 import numpy as np
 
 from neuroplug import TrialEnv, spaces
+from neuroplug.fidelity import declare_difference
 from neuroplug_plugins.tasks._checks import check_timing, merged
 from neuroplug_plugins.tasks._common import fixation_stimulus_space, scaled_sigma
 from neuroplug_plugins.tasks._judge import judge_fixation_decision
+
+declare_difference(
+    "go_nogo.withheld_nogo_is_correct", component="task go_nogo, delay_paired_association",
+    kind="bug fix",
+    neurogym="on a no-go trial, withholding the response to the end earns nothing and "
+    "leaves performance at 0, so a perfect agent scores about 0.5 (oracle 0.51 on "
+    "GoNogo-v0, 0.52 on DelayPairedAssociation-v0)",
+    neuroplug="withholding the response through a no-go trial is correct (performance 1; "
+    "the reward stays NeuroGym's, 0); a go trial that runs out without a response costs "
+    "rewards['miss'] as NeuroGym's r_tmax does",
+    reason="a perfect agent cannot score 1 in NeuroGym",
+    test="tests/test_tasks_a.py::test_go_nogo_outcomes",
+)
 
 
 class _GoNogoBase(TrialEnv):
