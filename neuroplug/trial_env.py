@@ -50,6 +50,16 @@ declare_difference(
     test="tests/test_hooks.py::test_reset_with_seed_reproduces_the_whole_stack",
 )
 declare_difference(
+    "core.info_trial_is_the_finished_trial", component="core TrialEnv", kind="bug fix",
+    neurogym="on the step that ends a trial, info['trial'] is the dict of the *next* trial "
+    "(the one just built) while info['performance'] is the finished trial's, so a log of "
+    "both pairs each trial's outcome with the following trial's parameters",
+    neuroplug="info['trial'] is the finished trial's dict, the trial info['performance'] "
+    "and the step's reward belong to; the new trial is env.unwrapped.trial",
+    reason="NeuroGym's records misalign a trial's parameters and its outcome",
+    test="tests/test_fidelity.py::test_info_trial_is_the_trial_that_ended",
+)
+declare_difference(
     "core.add_period_follows_the_last", component="core TrialEnv", kind="design",
     neurogym="add_period(name) without after= or before= starts the period at time 0, "
     "overlapping any earlier one (only a list of periods is laid end to end)",

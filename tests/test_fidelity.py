@@ -108,6 +108,20 @@ def test_add_period_alone_follows_the_last_period():
     assert task.ob.shape[0] == 6 and task.tmax == 600
 
 
+def test_info_trial_is_the_trial_that_ended():
+    env = neuroplug.make("dm")
+    env.reset(seed=0)
+    task = env.unwrapped
+    for _ in range(20):
+        trial = dict(task.trial)
+        while True:
+            _, _, _, _, info = env.step(task.gt[task.t_ind])
+            if info["new_trial"]:
+                break
+        assert info["trial"] == trial and info["performance"] == 1
+        assert task.trial is not None and task.t_ind == 0
+
+
 # --- dm --------------------------------------------------------------------------------
 
 
@@ -223,6 +237,19 @@ def test_yang19_dm1_stimulus_lasts_200_400_or_600_ms():
         task.new_trial()
         lengths.add(task.end_ind["stimulus"] - task.start_ind["stimulus"])
     assert task.dt == 100 and lengths == {2, 4, 6}
+
+
+@pytest.mark.parametrize("name", ["yang19.go", "yang19.dlyanti", "delay_paired_association",
+                                  "delay_match_sample_distractor_1d"])
+def test_yang19_go_family_is_noiseless_by_default(name):
+    # NeuroGym 2.3.1 adds no noise to these tasks (it has or ignores sigma); sigma > 0 does
+    task = neuroplug.make(name).unwrapped
+    task.reset(seed=0)
+    assert task.sigma == 0
+    values = np.unique(np.round(task.ob, 6))
+    noisy = neuroplug.make(name, sigma=1.0).unwrapped
+    noisy.reset(seed=0)
+    assert len(np.unique(np.round(noisy.ob, 6))) > 3 * len(values)
 
 
 def test_dataset_with_neurogyms_call_shape_gives_neurogyms_statistics():

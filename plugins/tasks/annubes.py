@@ -11,6 +11,7 @@ import numpy as np
 from gymnasium.utils import seeding
 
 from neuroplug import TrialEnv, spaces
+from neuroplug.fidelity import declare_difference
 from neuroplug.timing import normalize
 from neuroplug_plugins.tasks._checks import check_bool, check_non_negative, merged
 from neuroplug_plugins.tasks._values import check_number, check_numbers
@@ -51,6 +52,33 @@ def _prepare_session(session: Any) -> tuple[dict[tuple[str, ...], float], set[st
     for stim, prob in raw.items():
         valid[stim] = prob / total
     return valid, modalities
+
+
+declare_difference(
+    "annubes.defaults", component="task annubes",
+    kind="design",
+    neurogym="session and catch_prob are required arguments, so AnnubesEnv-v0 cannot be "
+    "built by name",
+    neuroplug="session defaults to {'v': 0.5, 'a': 0.5} and catch_prob to 0.5, so "
+    "make('annubes') works",
+    reason="every registered task builds by name with no arguments",
+    test="tests/test_tasks_b.py::"
+    "test_check_env",
+)
+
+
+declare_difference(
+    "annubes.performance", component="task annubes",
+    kind="bug fix",
+    neurogym="a trial counts as correct as soon as one step is, and the task draws from "
+    "numpy's global generator, so reset(seed=s) does not reproduce it; observations "
+    "can leave the space",
+    neuroplug="performance is the fraction of right stimulus steps, draws come from the "
+    "task's generator and observations are clipped to the observation space",
+    reason="a random agent scores near 1 in NeuroGym, and seeded runs do not repeat",
+    test="tests/test_tasks_b.py::"
+    "test_random_agent_near_chance",
+)
 
 
 class AnnubesEnv(TrialEnv):

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from neuroplug import TrialEnv, spaces
+from neuroplug.fidelity import declare_difference
 from neuroplug_plugins.tasks._checks import check_int, merged
 from neuroplug_plugins.tasks._values import check_numbers
 
@@ -21,6 +22,18 @@ def _ignore_timing(task: str, timing: Any) -> None:
     if timing:
         warnings.warn(f"{task} has no timing to configure; timing={timing!r} is ignored",
                       UserWarning, stacklevel=3)
+
+
+declare_difference(
+    "bandit.ground_truth", component="task bandit",
+    kind="bug fix",
+    neurogym="no ground truth and no performance: performance is always 0",
+    neuroplug="the ground truth is the arm with the highest expected payout, and performance "
+    "is 1 when the chosen arm's expected payout is the best",
+    reason="a perfect agent cannot score 1, and supervised targets are missing",
+    test="tests/test_tasks_b.py::"
+    "test_bandit_oracle_earns_the_best_arm_and_random_the_mean",
+)
 
 
 class Bandit(TrialEnv):
@@ -116,6 +129,20 @@ class Bandit(TrialEnv):
         reward = self._trial_rewards[action] if self.rng.random() < self._trial_p[action] else 0.0
         self.performance = int(self._trial_expected[action] >= self._trial_best)
         return None, float(reward), False, False, {"new_trial": True, "gt": gt}
+
+
+declare_difference(
+    "daw_two_step.buffers", component="task daw_two_step",
+    kind="bug fix",
+    neurogym="no trial buffers (ob, gt) and no ground truth: the observation is made in "
+    "_step, and the rich state carries over resets",
+    neuroplug="trials are built as buffers like every other task, the ground truth is set, "
+    "and the rich state starts as state 1 at every reset",
+    reason="Dataset and supervised training need the buffers and targets; seeded runs must "
+    "repeat",
+    test="tests/test_tasks_b.py::"
+    "test_daw_two_step_shows_the_state_reached",
+)
 
 
 class DawTwoStep(TrialEnv):

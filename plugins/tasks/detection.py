@@ -8,10 +8,26 @@ from typing import Any
 import numpy as np
 
 from neuroplug import TrialEnv, spaces
+from neuroplug.fidelity import declare_difference
 from neuroplug_plugins.tasks._checks import check_non_negative, check_timing, merged
 from neuroplug_plugins.tasks._common import scaled_sigma
 from neuroplug_plugins.tasks._judge import judge_fixation_decision
 from neuroplug_plugins.tasks._values import check_number, check_numbers
+
+declare_difference(
+    "detection.fixes", component="task detection",
+    kind="bug fix",
+    neurogym="Detection is not registered (Detection-v0 does not exist: it fails to build "
+    "trials); its class adds the noise twice on no-pulse trials, reads delay as a "
+    "step count and leaves a no-pulse trial's ground truth unset",
+    neuroplug="registered as detection (alias Detection-v0); noise drawn once per trial, "
+    "delay in ms as documented, ground truth 0 on a no-pulse trial, a pulse shorter "
+    "than a step is an error",
+    reason="NeuroGym's task crashes, and its no-pulse trials give the answer away by their "
+    "variance",
+    test="tests/test_tasks_b.py::"
+    "test_detection_random_agent_near_chance",
+)
 
 
 class Detection(TrialEnv):
@@ -130,6 +146,18 @@ class Detection(TrialEnv):
             return self.rewards["correct"]
         self.performance = 0
         return self.rewards["fail"]
+
+
+declare_difference(
+    "tone_detection.scored", component="task tone_detection",
+    kind="bug fix",
+    neurogym="no reward and no performance at all (oracle and random agent both score 0)",
+    neuroplug="the last step's report is rewarded and sets the performance; the number of "
+    "actions follows the number of tone onsets",
+    reason="a perfect agent cannot score 1",
+    test="tests/test_tasks_b.py::"
+    "test_oracle_reaches_ceiling_without_noise",
+)
 
 
 class ToneDetection(TrialEnv):

@@ -8,8 +8,19 @@ from typing import Any
 import numpy as np
 
 from neuroplug import TrialEnv, spaces
+from neuroplug.fidelity import declare_difference
 from neuroplug_plugins.tasks._checks import check_timing, merged
 from neuroplug_plugins.tasks._judge import judge_fixation_decision
+
+declare_difference(
+    "economic_dm.ground_truth", component="task economic_dm",
+    kind="bug fix",
+    neurogym="the ground truth is 0 at every step",
+    neuroplug="the ground truth is the better side during the decision period",
+    reason="supervised targets are missing, so no oracle can follow them",
+    test="tests/test_tasks_a.py::"
+    "test_oracle_reaches_ceiling_without_noise",
+)
 
 
 class EconomicDecisionMaking(TrialEnv):

@@ -136,8 +136,8 @@ class DelayPairedAssociation(_GoNogoBase):
         timing: overrides of ``{"fixation": 0, "stim1": 1000, "delay_btw_stim": 1000,
             "stim2": 1000, "delay_aft_stim": 1000, "decision": 500}``.
         sigma: input noise std (scaled by ``1/sqrt(dt)``) on the stimulus units during the
-            two stimulus periods. (NeuroGym accepts ``sigma`` here but never uses it; we
-            apply it, so pass ``sigma=0`` for NeuroGym's noiseless inputs.)
+            two stimulus periods. Default 0: NeuroGym's inputs are noiseless (it accepts
+            ``sigma`` but never uses it); a positive ``sigma`` is applied.
     """
 
     metadata = {
@@ -152,7 +152,7 @@ class DelayPairedAssociation(_GoNogoBase):
         dt: float = 100,
         rewards: Mapping[str, float] | None = None,
         timing: Mapping[str, Any] | None = None,
-        sigma: float = 1.0,
+        sigma: float = 0.0,
     ) -> None:
         super().__init__(dt=dt)
         self.choices = [0, 1]

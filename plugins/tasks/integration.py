@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from neuroplug import TrialEnv, spaces
+from neuroplug.fidelity import declare_difference
 from neuroplug_plugins.tasks._checks import check_int, check_timing, merged
 from neuroplug_plugins.tasks._common import fixation_choice_space, ring_angles, scaled_sigma
 from neuroplug_plugins.tasks._judge import judge_fixation_decision
@@ -95,6 +96,20 @@ class MultiSensoryIntegration(TrialEnv):
             self.performance = 1
             return self.rewards["correct"]
         return 0.0
+
+
+declare_difference(
+    "post_decision_wager.judging", component="task post_decision_wager",
+    kind="bug fix",
+    neurogym="a choice is compared with the 0-based direction index, which rewards the wrong "
+    "side (oracle 0.00, measured); rewards['sure'] is always reset to 0.7 x "
+    "correct; dim_ring other than 2 breaks at run time",
+    neuroplug="a choice is right when it is the stimulus direction's action; rewards['sure'] "
+    "may be overridden; dim_ring other than 2 is rejected at construction",
+    reason="a perfect agent cannot score 1",
+    test="tests/test_tasks_a.py::"
+    "test_oracle_reaches_ceiling_without_noise",
+)
 
 
 class PostDecisionWager(TrialEnv):

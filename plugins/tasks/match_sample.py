@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from neuroplug import TrialEnv, spaces
+from neuroplug.fidelity import declare_difference
 from neuroplug_plugins.tasks._checks import (
     check_int,
     check_timing,
@@ -21,6 +22,19 @@ _TWO_PI = 2 * np.pi
 
 def _pick(rng: np.random.Generator, values: Any) -> Any:
     return values[int(rng.integers(len(values)))]
+
+
+declare_difference(
+    "match_sample.sigma",
+    component="task delay_match_sample_distractor_1d, delay_paired_association",
+    kind="bug fix",
+    neurogym="sigma is accepted but never used (inputs are noiseless whatever it is)",
+    neuroplug="sigma defaults to 0 (NeuroGym's noiseless inputs) and a sigma > 0 adds input "
+    "noise as documented",
+    reason="a documented parameter is ignored",
+    test="tests/test_tasks_a.py::"
+    "test_reproducible",
+)
 
 
 class DelayMatchSample(TrialEnv):
@@ -114,8 +128,8 @@ class DelayMatchSampleDistractor1D(TrialEnv):
         timing: overrides of ``{"fixation": 300, "sample": 500, "delay1": 1000,
             "test1": 500, "delay2": 1000, "test2": 500, "delay3": 1000, "test3": 500}``.
         sigma: input noise std (scaled by ``1/sqrt(dt)``) on the stimulus units during the
-            sample and tests. (NeuroGym accepts ``sigma`` but never uses it; we apply it,
-            so pass ``sigma=0`` for NeuroGym's noiseless inputs.)
+            sample and tests. Default 0: NeuroGym's inputs are noiseless (it accepts
+            ``sigma`` but never uses it); a positive ``sigma`` is applied.
     """
 
     metadata = {
@@ -133,7 +147,7 @@ class DelayMatchSampleDistractor1D(TrialEnv):
         dt: float = 100,
         rewards: Mapping[str, float] | None = None,
         timing: Mapping[str, Any] | None = None,
-        sigma: float = 1.0,
+        sigma: float = 0.0,
     ) -> None:
         super().__init__(dt=dt)
         self.choices = [1, 2, 3]
@@ -274,6 +288,19 @@ class DelayMatchCategory(TrialEnv):
 
     def _step(self, action: Any) -> tuple[None, float, bool, bool, dict[str, Any]]:
         return judge_fixation_decision(self, action, decision="test")
+
+
+declare_difference(
+    "dual_delay_match_sample.performance", component="task dual_delay_match_sample",
+    kind="bug fix",
+    neurogym="a trial counts as correct as soon as any single response is (a random agent "
+    "scores 0.93, measured)",
+    neuroplug="performance is 1 when the agent responded in both tests and every response "
+    "there was correct; rewards are NeuroGym's",
+    reason="a random agent scores far from chance",
+    test="tests/test_tasks_a.py::"
+    "test_dual_delay_match_sample_needs_both_tests_right",
+)
 
 
 class DualDelayMatchSample(TrialEnv):

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from neuroplug import TrialEnv, spaces
+from neuroplug.fidelity import declare_difference
 from neuroplug_plugins.tasks._checks import check_timing, merged
 
 # Human psychophysics (Tadin et al. 2003), per frame index: probability of reporting the
@@ -27,6 +28,18 @@ _P_ANTI = {
     "low": [*_CHANCE, 0.25, 0.26, 0.2583, 0.267, 0.1417, 0.1167, 0.058, 0.016, 0.003, 0.003,
             0.003, 0.003],
 }
+
+
+declare_difference(
+    "spatial_suppress_motion.ground_truth", component="task spatial_suppress_motion",
+    kind="bug fix",
+    neurogym="late high-contrast frames give negative orthogonal probabilities in the ground "
+    "truth, and the performance is never set (always 0)",
+    neuroplug="the ground truth is a proper distribution and the performance is set",
+    reason="a perfect agent cannot score 1",
+    test="tests/test_tasks_b.py::"
+    "test_spatial_suppression_ground_truth_is_a_distribution",
+)
 
 
 class SpatialSuppressMotion(TrialEnv):

@@ -7,6 +7,20 @@ from typing import Any
 import numpy as np
 
 from neuroplug import TrialEnv, spaces
+from neuroplug.fidelity import declare_difference
+
+declare_difference(
+    "null.one_step_trials", component="task null",
+    kind="bug fix",
+    neurogym="no periods: a trial lasts the base class's placeholder tmax (10,000 ms, 100 "
+    "steps at dt=100), and the observation returned is the integer 0, outside the "
+    "Box space",
+    neuroplug="every trial is one step with a float32 zero observation",
+    reason="NeuroGym's observations fail gymnasium's checks, and its trial length is an "
+    "accident",
+    test="tests/test_tasks_b.py::"
+    "test_null_is_deterministic_whatever_the_seed",
+)
 
 
 class Null(TrialEnv):

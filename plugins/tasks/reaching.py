@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from neuroplug import TrialEnv, spaces
+from neuroplug.fidelity import declare_difference
 from neuroplug_plugins.tasks._checks import check_bool, check_int, check_timing, merged
 from neuroplug_plugins.tasks._common import (
     fixation_choice_space,
@@ -107,6 +108,20 @@ class _HandOnRing(TrialEnv):
             goal = self._target if nxt >= reach_start else math.pi
             self.gt[nxt] = self._best_action(goal)
         return None, reward, False, False, {"new_trial": False, "gt": gt}
+
+
+declare_difference(
+    "reaching_1d.ground_truth", component="task reaching_1d, reaching_1d_self_distraction",
+    kind="bug fix",
+    neurogym="the target angle is stored in an integer ground-truth array (truncated), and "
+    "the self-distraction variant adds the hand input to the stored observation, so "
+    "it accumulates",
+    neuroplug="the ground truth is the best step action, the hand shown is where the hand is "
+    "after the previous action, and it is added once per step",
+    reason="the ground truth does not lead to the target",
+    test="tests/test_tasks_b.py::"
+    "test_reaching_oracle_is_optimal_trial_by_trial",
+)
 
 
 class Reaching1D(_HandOnRing):

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from neuroplug import TrialEnv, spaces
+from neuroplug.fidelity import declare_difference
 from neuroplug.timing import normalize
 from neuroplug_plugins.tasks._checks import check_int, check_timing, merged
 from neuroplug_plugins.tasks._judge import judge_fixation_decision
@@ -122,6 +123,21 @@ def timing_median(period: str, spec: Any) -> float:
         f"timing[{period!r}]: the task needs the median duration of this period, which "
         f"{spec!r} does not define; use a number, a list or a (distribution, args) pair"
     )
+
+
+declare_difference(
+    "hierarchical_reasoning.interval", component="task hierarchical_reasoning",
+    kind="bug fix",
+    neurogym="the delay and the judged interval are drawn separately (the interval judged is "
+    "not the one shown), the threshold ends up at 610 ms, and the trial has no "
+    "ground_truth key",
+    neuroplug="the delay lasts the trial's interval, the threshold is the median of the delay "
+    "timing (850 ms by default), and the trial carries ground_truth (so side_bias "
+    "can set it)",
+    reason="a perfect agent cannot score 1",
+    test="tests/test_tasks_b.py::"
+    "test_hierarchical_reasoning_honours_a_requested_ground_truth",
+)
 
 
 class HierarchicalReasoning(TrialEnv):

@@ -22,6 +22,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from neuroplug import TrialEnv, spaces
+from neuroplug.fidelity import declare_difference
 from neuroplug_plugins.tasks._checks import check_non_negative, merged
 
 PAPER_NAME = "Task representations in neural networks trained to perform many cognitive tasks"
@@ -71,6 +72,18 @@ def check_direction(target: Any, dim_ring: int) -> int:
             f"ground_truth must be a direction index in [0, {dim_ring}), got {target!r}"
         )
     return int(target)
+
+
+declare_difference(
+    "yang19.nogo_withheld", component="task yang19.dms, yang19.dnms, yang19.dmc, yang19.dnmc",
+    kind="bug fix",
+    neurogym="holding fixation through a no-go trial's decision period earns nothing and no "
+    "performance, so a perfect agent scores 0.5 there",
+    neuroplug="holding fixation to the end of a no-go trial's decision period is correct",
+    reason="a perfect agent cannot score 1",
+    test="tests/test_yang19.py::"
+    "test_rewards_for_fixation_breaks_and_no_go",
+)
 
 
 class Yang19Task(TrialEnv):

@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from neuroplug.fidelity import declare_difference
 from neuroplug_plugins.tasks._checks import check_cohs
 from neuroplug_plugins.yang19._base import Yang19Task, check_direction, gaussian_bump
 
@@ -42,6 +43,20 @@ def _check_pair(name: str, value: Any, bools: bool) -> tuple:
         if is_bool != bools or not (is_bool or isinstance(v, Real)):
             raise TypeError(f"{name} must be a pair of {what}, got {value!r}")
     return tuple(value)
+
+
+declare_difference(
+    "yang19.dm_ties",
+    component="task yang19.ctxdm1, yang19.ctxdm2, yang19.multidm, "
+    "yang19.ctxdlydm1, yang19.ctxdlydm2, yang19.multidlydm",
+    kind="bug fix",
+    neurogym="two draws can tie in the modalities that count, and a tie's answer is drawn at "
+    "random",
+    neuroplug="ties are redrawn, so every trial has a correct answer",
+    reason="a perfect agent cannot score 1 on ties",
+    test="tests/test_yang19.py::"
+    "test_multimodal_tasks_never_tie",
+)
 
 
 class DecisionMakingFamily(Yang19Task):
