@@ -109,8 +109,9 @@ class Yang19Task(TrialEnv):
             scaled by ``1/sqrt(dt)`` as in NeuroGym.
         dim_ring: number of direction-tuned units per ring (and of response directions).
         fixation_through_stimulus: judge fixation until the decision period, not only in
-            the fixation period (the fixation input is on until the decision either way).
-            Default False, NeuroGym's rule.
+            the fixation period, and (decision family) keep the fixation input on until the
+            decision, as the Go and match families always do. Default False, NeuroGym's
+            rule.
     """
 
     DEFAULT_TIMING: ClassVar[dict[str, Any]] = {}

@@ -201,7 +201,11 @@ class DecisionMakingFamily(Yang19Task):
             self.add_period(["fixation", "stimulus", "decision"])
             period1 = period2 = "stimulus"
             stim_periods = ["stimulus"]
-        self.add_ob(1, [p for p in self.periods if p != "decision"], where="fixation")
+        # NeuroGym 2.3.1's decision family shows the fixation input in the fixation period
+        # only; with fixation_through_stimulus it stays on until the decision.
+        cue = ([p for p in self.periods if p != "decision"] if self.fixation_through_stimulus
+               else "fixation")
+        self.add_ob(1, cue, where="fixation")
         for mod in self._mods:
             where = f"stimulus_mod{mod}"
             self.add_ob(gaussian_bump(trial["theta1"], self.theta, trial[f"coh1_mod{mod}"]),
