@@ -19,6 +19,7 @@ from neuroplug.errors import (
 )
 from neuroplug.hookspecs import hookimpl
 from neuroplug.layer import Layer, TrialWrapper
+from neuroplug.plotting import plot_env
 from neuroplug.plugins import register as register_plugin
 from neuroplug.plugins import unregister as unregister_plugin
 from neuroplug.schedules import Schedule, resolve_schedule
@@ -57,6 +58,7 @@ __all__ = [
     "list_wrappers",
     "make",
     "make_stack",
+    "plot_env",
     "register_plugin",
     "resolve_schedule",
     "unregister_plugin",

@@ -1,4 +1,5 @@
-"""The ``neuroplug`` command: list what the plugins provide, describe one name, run a stack."""
+"""The ``neuroplug`` command: list what the plugins provide, describe one name, run or plot a
+stack."""
 
 from __future__ import annotations
 
@@ -140,6 +141,31 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_plot(args: argparse.Namespace) -> int:
+    """Draw a few trials of a stack (observations, actions, ground truth, rewards) to a file."""
+    from neuroplug.plotting import plot_env
+
+    task_kwargs = json.loads(args.task_kwargs) if args.task_kwargs else {}
+    env = make_stack(args.task, args.wrapper, **task_kwargs)
+    out = args.output or f"{args.task.replace('/', '_')}.png"
+    model = _OracleModel(env) if args.agent == "oracle" else None
+    plot_env(env, num_steps=args.steps, num_trials=args.trials, model=model, fname=out,
+             seed=args.seed)
+    env.close()
+    print(f"wrote {out}")
+    return 0
+
+
+class _OracleModel:
+    """``predict(obs)`` answers the ground truth of the step the agent is looking at."""
+
+    def __init__(self, env: Any) -> None:
+        self.task = env.unwrapped
+
+    def predict(self, obs: Any) -> tuple[Any, None]:
+        return self.task.gt_now, None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="neuroplug", description="Trial-based tasks and wrappers, found through plugins."
@@ -168,6 +194,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=None)
     p.add_argument("--agent", choices=("random", "oracle"), default="random")
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("plot", help=cmd_plot.__doc__)
+    p.add_argument("task", help="task name or NeuroGym id")
+    p.add_argument("-w", "--wrapper", action="append", default=[], type=_parse_wrapper,
+                   metavar="NAME[:JSON]", help="wrapper, innermost first; repeatable")
+    p.add_argument("--task-kwargs", metavar="JSON", help="task arguments as a JSON object")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--steps", type=int, default=200, help="steps to draw (default 200)")
+    group.add_argument("--trials", type=int, help="whole trials to draw instead of steps")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--agent", choices=("random", "oracle"), default="random")
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help="image file (default: <task>.png; the extension picks the format)")
+    p.set_defaults(func=cmd_plot)
     return parser
 
 

@@ -76,33 +76,14 @@ def _scalar(value: Any) -> float:
 
 
 def draw_steps(steps: Mapping[str, np.ndarray], path: Path, ext: str, title: str) -> Path:
-    """Draw buffered steps (obs heat map, actions vs ground truth, rewards, performance)."""
+    """Draw buffered steps (obs heat map, actions vs ground truth, rewards, performance),
+    with the drawing of :func:`neuroplug.plot_env`."""
     from matplotlib.figure import Figure
 
-    n = len(steps["action"])
+    from neuroplug.plotting import draw_steps_on
+
     fig = Figure(figsize=(10, 8), layout="constrained")
-    axes = fig.subplots(4, 1, sharex=True, height_ratios=[2, 1, 1, 1])
-    obs = steps["obs"]
-    image = axes[0].imshow(obs.T, aspect="auto", interpolation="none", origin="lower",
-                           cmap="viridis", extent=(-0.5, n - 0.5, -0.5, obs.shape[1] - 0.5))
-    fig.colorbar(image, ax=axes[0], label="value", pad=0.01)
-    if obs.shape[1] <= 20:
-        axes[0].set_yticks(range(obs.shape[1]))
-    axes[0].set_ylabel("obs. dim")
-    axes[0].set_title(title)
-    x = np.arange(n)
-    axes[1].plot(x, steps["action"], drawstyle="steps-mid", label="action", color="tab:blue")
-    axes[1].plot(x, steps["gt"], drawstyle="steps-mid", label="ground truth",
-                 color="tab:orange", linestyle="--")
-    axes[1].set_ylabel("action")
-    axes[1].legend(loc="upper right", fontsize="small")
-    axes[2].plot(x, steps["reward"], drawstyle="steps-mid", color="tab:green")
-    axes[2].set_ylabel("reward")
-    ends = ~np.isnan(steps["performance"])
-    axes[3].plot(x[ends], steps["performance"][ends], "o", color="tab:red", markersize=4)
-    axes[3].set_ylim(-0.1, 1.1)
-    axes[3].set_ylabel("performance")
-    axes[3].set_xlabel("step")
+    draw_steps_on(fig, steps, title=title)
     _save(fig, path, ext)
     return path
 
