@@ -11,7 +11,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import neuroplug  # noqa: E402
+import neuroplug
 
 OUT = Path(__file__).resolve().parents[1] / "figures" / "plot_env_dm.png"
 
