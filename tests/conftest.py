@@ -48,3 +48,10 @@ def register_plugin():
     yield _register
     for name in reversed(names):
         neuroplug.unregister_plugin(name=name)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--neurogym-python", default=None, metavar="PATH",
+        help="python of an environment with neurogym==2.3.1: runs the live fidelity check",
+    )
