@@ -166,6 +166,21 @@ class _OracleModel:
         return self.task.gt_now, None
 
 
+def _add_stack_arguments(p: argparse.ArgumentParser, steps: int, verb: str,
+                         seed: int | None) -> None:
+    """The stack, its length and its agent: what ``run`` and ``plot`` share."""
+    p.add_argument("task", help="task name or NeuroGym id")
+    p.add_argument("-w", "--wrapper", action="append", default=[], type=_parse_wrapper,
+                   metavar="NAME[:JSON]", help="wrapper, innermost first; repeatable")
+    p.add_argument("--task-kwargs", metavar="JSON", help="task arguments as a JSON object")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--steps", type=int, default=steps,
+                       help=f"steps to {verb} (default {steps})")
+    group.add_argument("--trials", type=int, help=f"whole trials to {verb} instead of steps")
+    p.add_argument("--seed", type=int, default=seed)
+    p.add_argument("--agent", choices=("random", "oracle"), default="random")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="neuroplug", description="Trial-based tasks and wrappers, found through plugins."
@@ -184,27 +199,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_plugins)
 
     p = sub.add_parser("run", help=cmd_run.__doc__)
-    p.add_argument("task", help="task name or NeuroGym id")
-    p.add_argument("-w", "--wrapper", action="append", default=[], type=_parse_wrapper,
-                   metavar="NAME[:JSON]", help="wrapper, innermost first; repeatable")
-    p.add_argument("--task-kwargs", metavar="JSON", help="task arguments as a JSON object")
-    group = p.add_mutually_exclusive_group()
-    group.add_argument("--steps", type=int, default=1000, help="steps to run (default 1000)")
-    group.add_argument("--trials", type=int, help="trials to run instead of steps")
-    p.add_argument("--seed", type=int, default=None)
-    p.add_argument("--agent", choices=("random", "oracle"), default="random")
+    _add_stack_arguments(p, steps=1000, verb="run", seed=None)
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("plot", help=cmd_plot.__doc__)
-    p.add_argument("task", help="task name or NeuroGym id")
-    p.add_argument("-w", "--wrapper", action="append", default=[], type=_parse_wrapper,
-                   metavar="NAME[:JSON]", help="wrapper, innermost first; repeatable")
-    p.add_argument("--task-kwargs", metavar="JSON", help="task arguments as a JSON object")
-    group = p.add_mutually_exclusive_group()
-    group.add_argument("--steps", type=int, default=200, help="steps to draw (default 200)")
-    group.add_argument("--trials", type=int, help="whole trials to draw instead of steps")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--agent", choices=("random", "oracle"), default="random")
+    _add_stack_arguments(p, steps=200, verb="draw", seed=0)
     p.add_argument("-o", "--output", metavar="FILE",
                    help="image file (default: <task>.png; the extension picks the format)")
     p.set_defaults(func=cmd_plot)

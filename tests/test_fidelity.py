@@ -195,10 +195,7 @@ def test_schedules_start_at_zero_and_move_on_as_in_neurogym():
         SequentialBlockSchedule,
         SequentialSchedule,
     )
-
-    def draws(schedule, n, seed=0):
-        schedule.reset(np.random.default_rng(seed))
-        return [schedule() for _ in range(n)]
+    from tests.test_schedules import draw as draws
 
     # NeuroGym 2.3.1: SequentialSchedule(3) -> 1, 2, 0, 1, 2;
     # SequentialBlockSchedule(2, [2, 3]) -> 0, 0, 1, 1, 1, 0, 0, 1

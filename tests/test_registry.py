@@ -95,41 +95,37 @@ def test_list_tasks_filters_by_tag():
     assert "dm" not in neuroplug.list_tasks(tag="no-such-tag")
 
 
-def test_gymnasium_module_form_works_from_a_fresh_interpreter():
+def _run_fresh(code: str) -> str:
+    """Run ``code`` in a fresh interpreter; return its output (it must succeed)."""
     import subprocess
     import sys
 
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=False, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+def test_gymnasium_module_form_works_from_a_fresh_interpreter():
     code = (
         "import gymnasium as gym\n"
         "env = gym.make('neuroplug.envs:neuroplug/dm-v0', dt=50)\n"
         "print(env.unwrapped.dt, type(env.unwrapped).__name__)\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=False, timeout=120)
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.split() == ["50", "PerceptualDecisionMaking"]
+    assert _run_fresh(code).split() == ["50", "PerceptualDecisionMaking"]
 
 
 def test_neurogym_ids_work_through_the_module_form_from_a_fresh_interpreter():
-    import subprocess
-    import sys
-
     code = (
         "import gymnasium as gym\n"
         "env = gym.make('neuroplug.envs:PerceptualDecisionMaking-v0', dt=50)\n"
         "print(env.unwrapped.dt, type(env.unwrapped).__module__)\n"
         "print(type(gym.make('yang19.dms-v0').unwrapped).__name__)\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=False, timeout=120)
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.split() == ["50", "neuroplug_plugins.tasks.perceptual", "DMS"]
+    assert _run_fresh(code).split() == ["50", "neuroplug_plugins.tasks.perceptual", "DMS"]
 
 
 def test_neurogym_ids_never_replace_an_env_gymnasium_already_has():
-    import subprocess
-    import sys
-
     code = (
         "import gymnasium as gym\n"
         "gym.register('PerceptualDecisionMaking-v0', entry_point='gymnasium.envs."
@@ -138,7 +134,4 @@ def test_neurogym_ids_never_replace_an_env_gymnasium_already_has():
         "print(type(gym.make('PerceptualDecisionMaking-v0').unwrapped).__name__,\n"
         "      'PerceptualDecisionMaking-v0' in neuroplug.envs.NEUROGYM_IDS)\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=False, timeout=120)
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.split() == ["CartPoleEnv", "False"]
+    assert _run_fresh(code).split() == ["CartPoleEnv", "False"]

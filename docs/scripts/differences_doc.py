@@ -9,10 +9,11 @@ it, with ``neuroplug.fidelity.declare_difference``; this page lists them all.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from itertools import groupby
 from pathlib import Path
+
+from _generated_page import write_or_check
 
 from neuroplug.fidelity import KINDS, Difference, declared_differences
 
@@ -67,18 +68,8 @@ def render(differences: list[Difference]) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="fail if the page is stale")
-    args = parser.parse_args()
-    text = render(declared_differences())
-    if args.check:
-        if not PAGE.exists() or PAGE.read_text() != text:
-            print(f"{PAGE} is out of date: run python docs/scripts/differences_doc.py",
-                  file=sys.stderr)
-            return 1
-        return 0
-    PAGE.write_text(text)
-    return 0
+    return write_or_check(PAGE, lambda: render(declared_differences()),
+                          __doc__.splitlines()[0], "docs/scripts/differences_doc.py")
 
 
 if __name__ == "__main__":

@@ -6,10 +6,11 @@
 
 from __future__ import annotations
 
-import argparse
 import inspect
 import sys
 from pathlib import Path
+
+from _generated_page import write_or_check
 
 from neuroplug import hookspecs
 
@@ -47,18 +48,7 @@ def render() -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="fail if the page is stale")
-    args = parser.parse_args()
-    text = render()
-    if args.check:
-        if not PAGE.exists() or PAGE.read_text() != text:
-            print(f"{PAGE} is out of date: run python docs/scripts/hooks_doc.py",
-                  file=sys.stderr)
-            return 1
-        return 0
-    PAGE.write_text(text)
-    return 0
+    return write_or_check(PAGE, render, __doc__.splitlines()[0], "docs/scripts/hooks_doc.py")
 
 
 if __name__ == "__main__":
