@@ -63,10 +63,11 @@ declare_difference(
     neurogym="Dataset copies the task's trial buffers (env.ob, env.gt) after new_trial(), so "
     "wrappers that act per step (noise, pass_action, pass_reward, reaction_time's urgency, "
     "...) never reach the inputs",
-    neuroplug="with such a stack the inputs are the observations the agent sees, through "
-    "every wrapper, from a rollout under the ground truth; each trial then ends where a "
-    "perfect agent's ends (full_trials=False). Stacks without per-step work get NeuroGym's "
-    "whole trial buffers (full_trials=None picks them)",
+    neuroplug="with such a stack -- or one with several tasks (schedule_envs, multi_envs), "
+    "or a layer with a step of its own -- the inputs are the observations the agent sees, "
+    "through every wrapper, from a rollout under the ground truth, and each trial ends "
+    "where a perfect agent's ends (full_trials=False; dataset.path_reason says why). "
+    "Other stacks get NeuroGym's whole trial buffers (full_trials=None picks them)",
     reason="NeuroGym trains on inputs its own wrappers would have changed",
     test="tests/test_dataset.py::test_batches_equal_a_rollout_with_noise_and_pass_reward",
 )
