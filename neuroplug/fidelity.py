@@ -5,11 +5,11 @@ that makes one calls :func:`declare_difference` at import time, beside the code,
 what NeuroGym does, what we do, why, and the test that asserts our behaviour::
 
     declare_difference(
-        "side_bias.reseed", component="wrapper side_bias", kind="bug fix",
-        neurogym="the first block is drawn at construction, before any seed",
-        neuroplug="reset(seed=s) redraws the block from the seeded generator",
+        "side_bias.seeded_first_block", component="wrapper side_bias", kind="bug fix",
+        neurogym="the first block is drawn once, when the wrapper is built, ...",
+        neuroplug="reset(seed=s) redraws the first block ... from the seeded generator",
         reason="NeuroGym's first block is not reproducible under a seed",
-        test="tests/test_fidelity.py::test_side_bias_first_block_is_seeded",
+        test="tests/test_side_bias.py::test_reset_with_seed_reproduces_blocks_and_ground_truths",
     )
 
 ``docs/neurogym-differences.md`` is generated from these declarations
@@ -27,6 +27,7 @@ Kinds:
 
 from __future__ import annotations
 
+import inspect
 from typing import Literal
 
 import attrs
@@ -58,8 +59,6 @@ def declare_difference(key: str, *, component: str, kind: Kind, neurogym: str,
                        neuroplug: str, reason: str, test: str) -> Difference:
     """Declare a deliberate difference from NeuroGym 2.3.1 (call at import time, beside the
     code that makes it). ``test`` is a pytest node id asserting our behaviour."""
-    import inspect
-
     if kind not in KINDS:
         raise ValueError(f"declare_difference({key!r}): kind must be one of {KINDS}, "
                          f"got {kind!r}")
@@ -81,11 +80,10 @@ def declare_difference(key: str, *, component: str, kind: Kind, neurogym: str,
 
 def declared_differences(load_plugins: bool = True) -> list[Difference]:
     """Every declared difference, sorted by component and key. With ``load_plugins``, the
-    plugins are loaded first, so that their declarations are made."""
+    plugins are loaded first, so that their declarations are made (the core's are made
+    by ``import neuroplug``)."""
     if load_plugins:
         from neuroplug.stack import list_tasks
 
         list_tasks()
-        import neuroplug.dataset
-        import neuroplug.trial_env  # noqa: F401
     return sorted(_DIFFERENCES.values(), key=lambda d: (d.component, d.key))
