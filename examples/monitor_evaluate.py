@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
         obs, _, _, _, info = env.step(action)
         if info["new_trial"]:
             trials, state = trials + 1, None
-    env.close()  # saves the trials since the last multiple of 100
+    env.save()  # the trials since the last multiple of 100
 
     table = load_run(args.save_dir)  # the whole run as one table of arrays
     print(f"reloaded {len(table['trial'])} trials; columns: {', '.join(sorted(table))}")
@@ -83,6 +83,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     chance = env.evaluate_policy(args.eval_trials, model=None, verbose=False)
     print(f"evaluation over {args.eval_trials} trials: trained policy "
           f"{trained['mean_performance']:.2f}, random policy {chance['mean_performance']:.2f}")
+    env.close()  # frees the task: the Monitor is out of its trial loop
     return {"first": float(first), "last": float(last),
             "trained": trained["mean_performance"], "random": chance["mean_performance"]}
 

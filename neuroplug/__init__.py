@@ -14,6 +14,7 @@ from neuroplug.errors import (
     DuplicateNameError,
     IncompatibleWrapperError,
     NeuroplugError,
+    StackError,
     TimingError,
     UnknownNameError,
 )
@@ -45,6 +46,7 @@ __all__ = [
     "Layer",
     "NeuroplugError",
     "Schedule",
+    "StackError",
     "TimingError",
     "TrialEnv",
     "TrialWrapper",

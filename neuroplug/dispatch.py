@@ -8,7 +8,7 @@ runtime hook -- process-wide plugins and the stack's layers together, so ``tryfi
 loop then iterates over tuples of callables.
 
 The table holds no plugin manager: it pickles and deep-copies with its task, keeping the
-layers; the resolved callables are rebuilt after unpickling.
+layers; the resolved callables are rebuilt on first use after unpickling.
 """
 
 from __future__ import annotations
@@ -32,6 +32,8 @@ RUNTIME_HOOKS: dict[str, tuple[str, ...]] = {
 }
 #: Hooks that only stack layers may implement (see :mod:`neuroplug.hookspecs`).
 LAYER_ONLY_HOOKS = frozenset({"neuroplug_observation"})
+#: Hooks called on every step: a layer above a foreign wrapper runs its own in its step.
+PER_STEP_HOOKS = ("neuroplug_observation", "neuroplug_log_step")
 
 
 class Step:
@@ -125,40 +127,113 @@ def _callable_for(impl: pluggy.HookImpl, spec: tuple[str, ...]) -> Callable:
     return function
 
 
-def _chain(impls: Sequence[pluggy.HookImpl], spec: tuple[str, ...]) -> tuple[Callable, ...]:
-    """Callables in pluggy's call order; wrappers folded into one callable around the rest."""
+def _chain(impls: Sequence[pluggy.HookImpl], spec: tuple[str, ...],
+           wrap: Callable[[pluggy.HookImpl, Callable], Callable] | None = None
+           ) -> tuple[Callable, ...]:
+    """Callables in pluggy's call order; wrappers folded into one callable around the rest.
+
+    ``wrap(impl, callable)`` may replace a plain implementation's callable (see
+    :class:`_Deferred`)."""
     ordered = list(reversed(impls))  # get_hookimpls() lists them in reverse call order
     wrappers = [_callable_for(i, spec) for i in ordered if i.wrapper]
     plain = [_callable_for(i, spec) for i in ordered if not i.wrapper]
+    if wrap is not None:
+        plain = [wrap(i, f) for i, f in zip((i for i in ordered if not i.wrapper), plain,
+                                           strict=True)]
     if wrappers:
         return (_WrappedCall(wrappers, plain),)
     return tuple(plain)
 
 
+class _Deferred:
+    """A trial-logging implementation of a layer above a foreign wrapper: the record is
+    handed to the layer, which logs it once the foreign wrapper has returned the step (so
+    the record holds the action and rewards that layer saw)."""
+
+    __slots__ = ("function", "layer")
+
+    def __init__(self, layer: Any, function: Callable) -> None:
+        self.layer, self.function = layer, function
+
+    def __call__(self, env: Any, record: dict[str, Any]) -> None:
+        self.layer._pending_logs.append((self.function, env, record))
+
+
+def layer_step_hooks(layer: object) -> tuple[Callable, ...]:
+    """``layer``'s own observation and step-logging implementations, in call order, for a
+    layer that runs them in its own ``step`` (one with a foreign wrapper below it)."""
+    scratch = pluggy.PluginManager(hookspecs.PROJECT)
+    scratch.add_hookspecs(hookspecs)
+    scratch.register(layer, name=f"layer-{type(layer).__name__}-{id(layer)}")
+    found: list[Callable] = []
+    for hook_name in PER_STEP_HOOKS:
+        found.extend(_chain(getattr(scratch.hook, hook_name).get_hookimpls(),
+                            RUNTIME_HOOKS[hook_name]))
+    return tuple(found)
+
+
+class _ResolvedOnUse:
+    """A resolved hook tuple of :class:`HookTable`, resolved the first time it is read.
+
+    ``resolve()`` stores the tuples on the instance, which hides this descriptor, so the
+    trial loop pays nothing; a table fresh from ``__init__`` or unpickling has none yet and
+    resolves once every object it refers to is whole."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, table: HookTable | None, owner: type | None = None) -> Any:
+        if table is None:
+            return self
+        table.resolve()
+        return table.__dict__[self.name]
+
+
 class HookTable:
-    """The runtime hook implementations of one task: its stack's layers plus global plugins."""
+    """The runtime hook implementations of one task: its stack's layers plus global plugins.
+
+    A layer is added *in the loop* (its observation and step-logging hooks run inside the
+    task's step, and the task builds observations as wide as its space) unless a foreign
+    gymnasium wrapper lies between it and the task: then only its trial hooks are here, and
+    the layer runs its per-step hooks in its own ``step`` on what that wrapper returned.
+    """
+
+    reset = _ResolvedOnUse()
+    trial_params = _ResolvedOnUse()
+    trial_built = _ResolvedOnUse()
+    observation = _ResolvedOnUse()
+    log_step = _ResolvedOnUse()
+    log_trial = _ResolvedOnUse()
+    loss_mask = _ResolvedOnUse()
+    per_step = _ResolvedOnUse()  # any observation or step-logging implementation?
 
     def __init__(self) -> None:
         self.layers: list[object] = []  # innermost first
+        self.spaces: list[Any] = []  # each layer's observation space; None: not in the loop
         self._resolved_version = -1
-        self.reset: tuple[Callable, ...] = ()
-        self.trial_params: tuple[Callable, ...] = ()
-        self.trial_built: tuple[Callable, ...] = ()
-        self.observation: tuple[Callable, ...] = ()
-        self.log_step: tuple[Callable, ...] = ()
-        self.log_trial: tuple[Callable, ...] = ()
-        self.observation_space: Any = None  # the outermost layer's space, or None
-        self.per_step = False  # any observation or step-logging implementation?
 
     # --- building ---------------------------------------------------------------
 
-    def add_layer(self, layer: object, observation_space: Any) -> None:
+    @property
+    def observation_space(self) -> Any:
+        """The space of the outermost layer in the loop (``None``: the task's own)."""
+        return next((s for s in reversed(self.spaces) if s is not None), None)
+
+    def add_layer(self, layer: object, observation_space: Any, in_loop: bool = True) -> None:
         """Add a layer (outside every layer already added) and re-resolve."""
         if any(existing is layer for existing in self.layers):
             return
         self.layers.append(layer)
-        self.observation_space = observation_space
+        self.spaces.append(observation_space if in_loop else None)
         self.resolve()
+
+    def remove_layer(self, layer: object) -> None:
+        """Remove a layer (its hooks no longer run) and re-resolve."""
+        for index, existing in enumerate(self.layers):
+            if existing is layer:
+                del self.layers[index], self.spaces[index]
+                self.resolve()
+                return
 
     def refresh(self) -> None:
         """Re-resolve if the process's plugins changed since the last resolution."""
@@ -178,22 +253,32 @@ class HookTable:
         for index, layer in reversed(list(enumerate(self.layers))):
             scratch.register(layer, name=f"layer-{index}-{type(layer).__name__}-{id(layer)}")
         layer_ids = {id(layer) for layer in self.layers}
+        outside = {id(layer) for layer, space in zip(self.layers, self.spaces, strict=True)
+                   if space is None}
+
+        def defer(impl: pluggy.HookImpl, function: Callable) -> Callable:
+            return _Deferred(impl.plugin, function) if id(impl.plugin) in outside else function
+
         for hook_name, spec in RUNTIME_HOOKS.items():
             impls = getattr(scratch.hook, hook_name).get_hookimpls()
             if hook_name in LAYER_ONLY_HOOKS:
                 impls = [i for i in impls if id(i.plugin) in layer_ids]
-            setattr(self, hook_name.removeprefix("neuroplug_"), _chain(impls, spec))
+            if hook_name in PER_STEP_HOOKS:  # run by those layers themselves
+                impls = [i for i in impls if id(i.plugin) not in outside]
+            wrap = defer if hook_name == "neuroplug_log_trial" and outside else None
+            setattr(self, hook_name.removeprefix("neuroplug_"), _chain(impls, spec, wrap))
         self.per_step = bool(self.observation or self.log_step)
         self._resolved_version = plugins.version
 
     # --- pickling ---------------------------------------------------------------
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"layers": self.layers, "observation_space": self.observation_space}
+        return {"layers": self.layers, "spaces": self.spaces}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
+        # Nothing is resolved here: while unpickling, the layers may be half-restored (a
+        # layer's state can still be missing the attributes that hide or add a hook). The
+        # tables resolve on first use, when every object is whole.
         self.__init__()
         self.layers = state["layers"]
-        self.observation_space = state["observation_space"]
-        # Layers may still be half-restored here; resolving only binds their methods.
-        self.resolve()
+        self.spaces = state["spaces"]

@@ -35,3 +35,8 @@ class IncompatibleWrapperError(NeuroplugError, ValueError):
 
 class TimingError(NeuroplugError, RuntimeError):
     """A trial-building call made in the wrong order (e.g. ``add_period`` after ``add_ob``)."""
+
+
+class StackError(IncompatibleWrapperError):
+    """A stack used against its structure: a task (or layer) wrapped by a second stack, a
+    level with layers above it stepped directly, or a closed layer used again."""

@@ -7,6 +7,16 @@ observation space and joins its hooks to the trial loop of every task below it. 
 that only implements hooks needs no ``step`` of its own: stepping it goes straight to the
 nearest layer (or task) that has one, so a stack of hook layers costs one call per step.
 
+A task belongs to one stack. Each task or layer has at most one layer above it; wrapping
+one that has (or a closed layer) raises :class:`neuroplug.StackError`, and so does
+stepping or resetting a level with a layer above it: only the top of a stack is stepped.
+``close()`` on the outermost layer takes every layer out, leaving the task as if it had
+never been wrapped; ``detach()`` takes out the outermost layer only.
+
+A layer above a foreign gymnasium wrapper (``TransformObservation`` between two layers)
+runs its observation and step-logging hooks in its own ``step``, on what that wrapper
+returned, so every wrapper's effect comes in the order the stack lists them.
+
 gymnasium 1.x does not forward unknown attributes through wrappers; reach the task with
 ``layer.task`` (or ``layer.unwrapped``) and other layers' attributes with
 ``layer.get_wrapper_attr(name)``.
@@ -14,12 +24,18 @@ gymnasium 1.x does not forward unknown attributes through wrappers; reach the ta
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import cached_property
+from types import MethodType
 from typing import Any
 
 import gymnasium as gym
+import numpy as np
 from gymnasium.utils import RecordConstructorArgs
 
-from neuroplug.errors import IncompatibleWrapperError
+from neuroplug.copying import writable_state
+from neuroplug.dispatch import Step, layer_step_hooks
+from neuroplug.errors import IncompatibleWrapperError, StackError
 from neuroplug.trial_env import TrialEnv
 
 
@@ -43,18 +59,168 @@ def tasks_below(env: gym.Env) -> list[TrialEnv]:
     return []
 
 
+# --- who is above whom -------------------------------------------------------------------
+
+
+def _is_level(env: object) -> bool:
+    return isinstance(env, (TrialEnv, Layer))
+
+
+def nearest_level(env: gym.Env) -> tuple[Any, bool]:
+    """The task or layer at or under ``env``, and whether foreign wrappers lie between
+    (``None`` if ``env`` holds no neuroplug level)."""
+    foreign = False
+    while not _is_level(env):
+        if not isinstance(env, gym.Wrapper):
+            return None, foreign
+        env, foreign = env.env, True
+    return env, foreign
+
+
+def stack_top(level: Any) -> Any:
+    """The outermost layer of the stack ``level`` (a task or layer) belongs to."""
+    while level._above is not None:
+        level = level._above
+    return level
+
+
+def _name(level: Any) -> str:
+    return task_label(level) if isinstance(level, TrialEnv) else type(level).__name__
+
+
+def _make_name(level: Any) -> str:
+    """What to pass to ``neuroplug.make`` for a task like the one under ``level``."""
+    label = task_label(level)
+    if label.startswith("neuroplug/") and label.endswith("-v0"):
+        return label.removeprefix("neuroplug/").removesuffix("-v0")
+    return label
+
+
+def check_free(env: gym.Env, wrapper: str) -> None:
+    """Raise :class:`StackError` unless a new layer ``wrapper`` may wrap ``env``: the level
+    under it must be the top of its stack, and not a closed layer."""
+    level, _ = nearest_level(env)
+    if level is None:
+        return
+    if getattr(level, "_closed", False):
+        raise StackError(
+            f"{wrapper} cannot wrap {_name(level)}: that layer was closed (its hooks are out "
+            f"of the trial loop); build the stack again"
+        )
+    above = level._above
+    if above is not None:
+        raise StackError(
+            f"{wrapper} cannot wrap {_name(level)}: it already has {type(above).__name__} "
+            f"above it, in the stack {stack_top(level)}. A task belongs to one stack: build "
+            f"a new task for this one (neuroplug.make({_make_name(level)!r}) is cheap), or "
+            f"close() that stack first"
+        )
+
+
+class _Guard:
+    """Stands in for ``step`` / ``reset`` of a level that has a layer above it.
+
+    The layer above enters the level through its class's method, or -- through a foreign
+    wrapper between them -- marks the level entered while that wrapper calls it. Any other
+    call is an error: it would mix this level's effects with those of the layers above.
+    """
+
+    __slots__ = ("level", "method")
+
+    def __init__(self, level: Any, method: str) -> None:
+        self.level, self.method = level, method
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        level = self.level
+        if level._entered:
+            return getattr(type(level), self.method)(level, *args, **kwargs)
+        raise StackError(
+            f"{_name(level)}.{self.method}(): it has {type(level._above).__name__} above it, "
+            f"in the stack {stack_top(level)}; {self.method} the outermost layer, or close() "
+            f"the layers above first"
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.level, self.method))
+
+
+class _Closed(_Guard):
+    """Stands in for ``step`` / ``reset`` of a closed (detached) layer."""
+
+    __slots__ = ()
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        raise StackError(
+            f"{type(self.level).__name__}.{self.method}(): this layer was closed, its hooks "
+            f"are out of the trial loop; build the stack again"
+        )
+
+
+_ENTRY_POINTS = ("step", "reset")
+
+
+def _guard(level: Any, kind: type[_Guard]) -> None:
+    for method in _ENTRY_POINTS:
+        setattr(level, method, kind(level, method))
+
+
+def _unguard(level: Any) -> None:
+    for method in _ENTRY_POINTS:
+        level.__dict__.pop(method, None)
+
+
+class _ThroughForeign:
+    """Calls a foreign wrapper's method for the layer above it, with the level under the
+    wrapper marked entered (so its guard lets the wrapper's own call through)."""
+
+    __slots__ = ("method", "wrapper")
+
+    def __init__(self, wrapper: gym.Env, method: str) -> None:
+        self.wrapper, self.method = wrapper, method
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        level, _ = nearest_level(self.wrapper)
+        level._entered += 1
+        try:
+            return getattr(self.wrapper, self.method)(*args, **kwargs)
+        finally:
+            level._entered -= 1
+
+
+def enter(env: gym.Env, method: str) -> Callable[..., Any]:
+    """``env.<method>`` as the layer above calls it: a level's own method (its public one is
+    a guard), or a foreign wrapper's with the level under it marked entered."""
+    if _is_level(env):
+        return MethodType(getattr(type(env), method), env)
+    return _ThroughForeign(env, method)
+
+
+def direct_step(env: gym.Env) -> Callable[..., Any]:
+    """The ``step`` that stepping ``env`` amounts to: skip layers that add no step logic."""
+    while isinstance(env, Layer) and type(env).step is Layer.step and not env._foreign_below:
+        env = env.env
+    return enter(env, "step")
+
+
 class Layer(gym.Wrapper, RecordConstructorArgs):
     """Base of every neuroplug wrapper.
 
     Args:
-        env: the env to wrap (a task or another layer).
+        env: the env to wrap (a task or another layer, the top of its stack).
         **recorded: the constructor arguments to record in ``env.spec``.
     """
 
+    _above: Layer | None = None  # the layer directly above this one
+    _entered = 0  # non-zero while the layer above steps this one through a foreign wrapper
+    _closed = False
+    _foreign_below = False  # a foreign gymnasium wrapper lies somewhere below this layer
+    #: Attributes rebuilt after copying (bound methods would be unpickled by name).
+    _derived: tuple[str, ...] = ("_inner_step", "_step_below", "_step_hooks")
+
     def __init__(self, env: gym.Env, **recorded: Any) -> None:
+        check_free(env, type(self).__name__)
         RecordConstructorArgs.__init__(self, **recorded)
         gym.Wrapper.__init__(self, env)
-        self._inner_step = env.step
 
     # --- structure ------------------------------------------------------------------
 
@@ -79,12 +245,15 @@ class Layer(gym.Wrapper, RecordConstructorArgs):
 
     def attach(self) -> None:
         """Set the observation space and join this layer's hooks to every task below."""
+        name = type(self).__name__
         tasks = self.tasks
         if not tasks:
             raise IncompatibleWrapperError(
-                f"{type(self).__name__} needs a neuroplug TrialEnv underneath, "
-                f"got {self.env!r}"
+                f"{name} needs a neuroplug TrialEnv underneath, got {self.env!r}"
             )
+        below = [nearest_level(env) for env in self.inner_envs()]
+        for env in self.inner_envs():
+            check_free(env, name)
         inner_space = self.env.observation_space
         space = None
         hook = getattr(self, "neuroplug_observation_space", None)
@@ -92,15 +261,81 @@ class Layer(gym.Wrapper, RecordConstructorArgs):
             space = hook(env=self.env, space=inner_space)
         if space is not None and space is not inner_space:
             self.observation_space = space
+        self._foreign_below = any(
+            foreign or getattr(level, "_foreign_below", False) for level, foreign in below
+        )
+        in_loop = not self._foreign_below
+        if in_loop:
+            for task in tasks:  # an unusable space fails before any task changes
+                task._out_layout(self.observation_space)
         for task in tasks:
-            task.attach_layer(self, self.observation_space)
-        self._inner_step = direct_step(self.env)
+            task.attach_layer(self, self.observation_space, in_loop)
+        for level, _ in below:
+            level._above = self
+            _guard(level, _Guard)
+        self._pending_logs: list[tuple[Callable, TrialEnv, dict[str, Any]]] = []
+        self._seen_reward = 0.0
+        for derived in self._derived:
+            self.__dict__.pop(derived, None)
+
+    def detach(self) -> None:
+        """Take this layer out of its stack: its hooks leave the trial loop, and the env
+        below is the top of its stack again, as if this layer had never been added. Only
+        the outermost layer can be detached; the layer cannot be used afterwards."""
+        if self._closed:
+            return
+        if self._above is not None:
+            raise StackError(
+                f"{type(self).__name__}.detach(): it has {type(self._above).__name__} above "
+                f"it, in the stack {stack_top(self)}; detach or close the outermost layer"
+            )
+        for task in self.tasks:
+            task.detach_layer(self)
+        for env in self.inner_envs():
+            level, _ = nearest_level(env)
+            if level is not None and level._above is self:
+                level.__dict__.pop("_above", None)
+                _unguard(level)
+        self._closed = True
+        _guard(self, _Closed)
+
+    def close(self) -> None:
+        """Close the stack from this layer down, as gymnasium does: each layer is detached
+        (see :meth:`detach`) and then closes the env below it. Closing the outermost layer
+        leaves the task as if it had never been wrapped, free for a new stack."""
+        if self._closed:
+            return
+        self.detach()
+        for env in self.inner_envs():
+            env.close()
 
     # --- the step path --------------------------------------------------------------
+
+    @cached_property
+    def _step_below(self) -> Callable[..., Any]:
+        """What stepping the env below amounts to (hook-only layers skipped)."""
+        return direct_step(self.env)
+
+    @cached_property
+    def _step_hooks(self) -> tuple[Callable, ...]:
+        """This layer's own per-step hooks, when it runs them itself (foreign wrapper below)."""
+        return layer_step_hooks(self) if self._foreign_below else ()
+
+    @cached_property
+    def _inner_step(self) -> Callable[..., Any]:
+        """The step this layer's ``step`` makes: below, then (above a foreign wrapper) its
+        own per-step hooks on what came back."""
+        return self._own_path_step if self._foreign_below else self._step_below
 
     def step(self, action: Any) -> tuple[Any, float, bool, bool, dict[str, Any]]:
         """Step the stack: this layer's work happens in its hooks, inside the task's loop."""
         return self._inner_step(action)
+
+    def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None
+              ) -> tuple[Any, dict[str, Any]]:
+        """Reset the env below (the task reseeds, every layer redraws its state)."""
+        obs, info = enter(self.env, "reset")(seed=seed, options=options)
+        return self._after_reset(obs, info)
 
     def new_trial(self, **kwargs: Any) -> dict[str, Any]:
         """Start a new trial of the task below (running every trial-generation hook)."""
@@ -108,12 +343,80 @@ class Layer(gym.Wrapper, RecordConstructorArgs):
             return self.env.new_trial(**kwargs)
         return self.task.new_trial(**kwargs)
 
+    def _call_below(self, function: Callable[..., Any], *args: Any) -> Any:
+        """Call ``function`` -- a user's function that steps the env under this layer, such
+        as the Monitor's ``step_fn`` -- with the levels directly under it marked entered."""
+        levels = [nearest_level(env)[0] for env in self.inner_envs()]
+        for level in levels:
+            level._entered += 1
+        try:
+            return function(*args)
+        finally:
+            for level in levels:
+                level._entered -= 1
 
-def direct_step(env: gym.Env) -> Any:
-    """The ``step`` that stepping ``env`` amounts to: skip layers that add no step logic."""
-    while isinstance(env, Layer) and type(env).step is Layer.step:
-        env = env.env
-    return env.step
+    # --- above a foreign wrapper: this layer's per-step hooks run here ----------------
+
+    def _own_path_step(self, action: Any) -> tuple[Any, float, bool, bool, dict[str, Any]]:
+        obs, reward, terminated, truncated, info = self._step_below(action)
+        return self._own_hooks(obs, action, reward, terminated, truncated, info,
+                               bool(info.get("new_trial", False)))
+
+    def _after_reset(self, obs: Any, info: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+        """The first observation, through this layer's own hooks if it runs them."""
+        if not self._foreign_below:
+            return obs, info
+        self._seen_reward = 0.0
+        self._pending_logs.clear()
+        obs = self._own_hooks(obs, None, 0.0, False, False, info, True)[0]
+        return obs, info
+
+    def _own_hooks(self, obs: Any, action: Any, reward: float, terminated: bool,
+                   truncated: bool, info: dict[str, Any], new_trial: bool
+                   ) -> tuple[Any, float, bool, bool, dict[str, Any]]:
+        """Run this layer's observation and step-logging hooks on a step that came back
+        through a foreign wrapper, then log any trial that ended in it with the action and
+        rewards this layer saw."""
+        hooks = self._step_hooks
+        if hooks:
+            space = self.observation_space
+            out = np.zeros(space.shape, dtype=space.dtype)
+            given = np.asarray(obs)
+            out[tuple(slice(0, n) for n in given.shape)] = given
+            step = Step()
+            step.obs, step.action, step.reward = out, action, reward
+            step.terminated, step.truncated, step.info = terminated, truncated, info
+            step.new_trial = new_trial
+            task = self.env.unwrapped
+            for function in hooks:
+                function(task, step)
+            obs, reward = step.obs, step.reward
+        pending = self._pending_logs
+        if pending:
+            for function, task, record in pending:
+                record["action"] = action
+                record["reward"] = reward
+                record["cum_reward"] = self._seen_reward + reward
+                function(task, record)
+            pending.clear()
+            self._seen_reward = 0.0
+        elif action is not None:
+            self._seen_reward += reward
+        return obs, reward, terminated, truncated, info
+
+    # --- copying --------------------------------------------------------------------
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        for name in self._derived:
+            state.pop(name, None)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name in self._derived:
+            state.pop(name, None)
+        # arrays may come back read-only (pickle protocol 5 out-of-band buffers, Ray)
+        self.__dict__.update(writable_state(state))
 
 
 class TrialWrapper(Layer):

@@ -21,6 +21,7 @@ import gymnasium as gym
 import numpy as np
 
 from neuroplug import timing as timing_lib
+from neuroplug.copying import writable_state
 from neuroplug.dispatch import HookTable, Step
 from neuroplug.errors import TimingError
 from neuroplug.fidelity import declare_difference
@@ -622,26 +623,53 @@ class TrialEnv(gym.Env):
 
     # --- stack layers ---------------------------------------------------------------
 
-    def attach_layer(self, layer: object, observation_space: gym.spaces.Space) -> None:
+    #: The layer directly above this task (``None``: the task is the top of its stack);
+    #: set by :meth:`neuroplug.Layer.attach`, cleared by ``detach``.
+    _above: Any = None
+    #: Non-zero while the layer above steps this task through a foreign wrapper.
+    _entered = 0
+
+    def attach_layer(self, layer: object, observation_space: gym.spaces.Space,
+                     in_loop: bool = True) -> None:
         """Join ``layer`` (a wrapper on this task) to the trial loop's hooks.
 
-        ``observation_space`` is what the layer presents; the task builds observations that
-        wide from now on and leaves its own entries first.
+        ``observation_space`` is what the layer presents; with ``in_loop`` the task builds
+        observations that wide from now on, leaving its own entries first. Without it (a
+        foreign wrapper lies between), only the layer's trial hooks join the loop.
         """
-        self.hooks.add_layer(layer, observation_space)
-        self._out_serial = -1  # the outgoing width may change: a new buffer next step
+        if in_loop:
+            self._out_layout(observation_space)  # an unusable space fails before any change
+        self.hooks.add_layer(layer, observation_space, in_loop)
+        self._set_out_space(self.hooks.observation_space)
+
+    def detach_layer(self, layer: object) -> None:
+        """Take ``layer``'s hooks out of the trial loop (see :meth:`neuroplug.Layer.detach`)."""
+        self.hooks.remove_layer(layer)
+        self._set_out_space(self.hooks.observation_space)
+
+    def _out_layout(self, space: gym.spaces.Space | None
+                    ) -> tuple[tuple[int, ...] | None, Any, tuple[Any, ...]]:
+        """Shape, dtype and the task's own index in outgoing observations as wide as
+        ``space`` (shape ``None``: the task's own observations)."""
         own = self.observation_space
-        if observation_space.shape == own.shape and observation_space.dtype == own.dtype:
-            self._out_shape = None
-            self._out_index = (Ellipsis,)
-            return
-        if len(observation_space.shape) != len(own.shape) or any(
-            outer < inner for outer, inner in zip(observation_space.shape, own.shape, strict=True)
+        if space is None or (space.shape == own.shape and space.dtype == own.dtype):
+            return None, None, (Ellipsis,)
+        if len(space.shape) != len(own.shape) or any(
+            outer < inner for outer, inner in zip(space.shape, own.shape, strict=True)
         ):
             raise ValueError(
-                f"a layer's observation space {observation_space} must extend the task's "
-                f"{own} along its axes"
+                f"a layer's observation space {space} must extend the task's {own} along "
+                f"its axes"
             )
-        self._out_shape = tuple(observation_space.shape)
-        self._out_dtype = observation_space.dtype
-        self._out_index = tuple(slice(0, n) for n in own.shape)
+        return tuple(space.shape), space.dtype, tuple(slice(0, n) for n in own.shape)
+
+    def _set_out_space(self, space: gym.spaces.Space | None) -> None:
+        """Build outgoing observations as wide as ``space`` (``None``: the task's own)."""
+        self._out_serial = -1  # the outgoing width may change: a new buffer next step
+        self._out_shape, self._out_dtype, self._out_index = self._out_layout(space)
+
+    # --- copying --------------------------------------------------------------------
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        # arrays may come back read-only (pickle protocol 5 out-of-band buffers, Ray)
+        self.__dict__.update(writable_state(state))

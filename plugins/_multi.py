@@ -13,7 +13,8 @@ one-hot of the env the observation comes from.
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import cached_property
 from typing import Any
 
 import gymnasium as gym
@@ -22,7 +23,7 @@ from gymnasium.envs.registration import EnvSpec, load_env_creator
 
 from neuroplug import IncompatibleWrapperError, TrialWrapper, hookimpl, spaces
 from neuroplug.dispatch import Step
-from neuroplug.layer import direct_step, task_label, tasks_below
+from neuroplug.layer import check_free, direct_step, enter, task_label, tasks_below
 from neuroplug.spaces import dim_names
 from neuroplug.trial_env import TrialEnv
 
@@ -51,6 +52,8 @@ class MultiEnvLayer(TrialWrapper):
         if not isinstance(env_input, (bool, np.bool_)):
             raise TypeError(f"{name}: env_input must be True or False, got {env_input!r}")
         tasks: list[TrialEnv] = []
+        for env in envs:
+            check_free(env, name)
         for k, env in enumerate(envs):
             below = tasks_below(env)
             if len(below) != 1:
@@ -89,9 +92,7 @@ class MultiEnvLayer(TrialWrapper):
         self._env_tasks = tasks
         # Keyed by the task itself (not id()) so copies and unpickled stacks keep working.
         self._index = {task: k for k, task in enumerate(tasks)}
-        self._steps = [direct_step(e) for e in envs]
         self.i_env = 0
-        self._current_step = self._steps[0]
         self._rng = np.random.default_rng()
         self.action_space = first_act
         self._space: gym.Space = first_obs
@@ -151,7 +152,6 @@ class MultiEnvLayer(TrialWrapper):
     def _set_current(self, i: int) -> None:
         self.i_env = i
         self.env = self.envs[i]
-        self._current_step = self._steps[i]
 
     def _check_index(self, i: Any) -> int:
         n = len(self.envs)
@@ -177,9 +177,25 @@ class MultiEnvLayer(TrialWrapper):
 
     # --- the loop -------------------------------------------------------------------
 
+    _derived = (*TrialWrapper._derived, "_steps")
+
+    @cached_property
+    def _steps(self) -> list[Callable[..., Any]]:
+        """How each env is stepped (hook-only layers skipped)."""
+        return [direct_step(env) for env in self.envs]
+
+    @cached_property
+    def _step_below(self) -> Callable[..., Any]:
+        return self._step_current
+
+    def _step_current(self, action: Any) -> tuple[Any, float, bool, bool, dict[str, Any]]:
+        return self._steps[self.i_env](action)
+
     def step(self, action: Any) -> tuple[Any, float, bool, bool, dict[str, Any]]:
         """Step the current env."""
-        return self._current_step(action)
+        if self._foreign_below:
+            return self._own_path_step(action)
+        return self._steps[self.i_env](action)
 
     def new_trial(self, **kwargs: Any) -> dict[str, Any]:
         """Start a new trial of the current env's task."""
@@ -207,9 +223,10 @@ class MultiEnvLayer(TrialWrapper):
         first = self._first_index()
         for k, env in enumerate(self.envs):
             if k != first:
-                env.reset(seed=seeds[k])
+                enter(env, "reset")(seed=seeds[k])
         self._set_current(first)
-        return self.env.reset(seed=seeds[first], options=options)
+        obs, info = enter(self.env, "reset")(seed=seeds[first], options=options)
+        return self._after_reset(obs, info)
 
 
 def rebuild(layer: str, envs: Sequence[EnvSpec], **kwargs: Any) -> MultiEnvLayer:

@@ -171,12 +171,12 @@ class Noise(Layer):
     # --- pickling: row views do not survive it, rebuild them -------------------------
 
     def __getstate__(self) -> dict[str, Any]:
-        state = dict(self.__dict__)
+        state = super().__getstate__()
         state["_rows"] = []
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
+        super().__setstate__(state)
         self._rows = list(self._scaled) if self._scaled is not None else []
 
     # --- the noise blocks -----------------------------------------------------------

@@ -22,7 +22,7 @@ import gymnasium as gym
 
 from neuroplug import IncompatibleWrapperError, Schedule, hookimpl, resolve_schedule
 from neuroplug.fidelity import declare_difference
-from neuroplug.layer import task_label
+from neuroplug.layer import nearest_level, task_label
 from neuroplug.trial_env import TrialEnv
 from neuroplug_plugins._multi import MultiEnvLayer
 
@@ -64,10 +64,26 @@ class ScheduleEnvs(MultiEnvLayer):
                     f"ScheduleEnvs: envs[{k}] ({task_label(self.envs[k])}) is already under a "
                     f"layer that picks its next trial's task"
                 )
+        for k, env in enumerate(self.envs):
+            level, foreign = nearest_level(env)
+            if foreign or getattr(level, "_foreign_below", False):
+                raise IncompatibleWrapperError(
+                    f"ScheduleEnvs: envs[{k}] ({task_label(env)}) has a foreign gymnasium "
+                    f"wrapper between it and its task; a trial's first observation can come "
+                    f"from another env, which that wrapper would not see. Put foreign "
+                    f"wrappers outside ScheduleEnvs"
+                )
         self._stale: set[int] = set()
+        self.attach()
         for task in self._env_tasks:
             task.trial_router = self._route
-        self.attach()
+
+    def detach(self) -> None:
+        """Take this layer out (see :meth:`neuroplug.Layer.detach`); each task runs its own
+        next trial again."""
+        super().detach()
+        for task in self._env_tasks:
+            task.trial_router = None
 
     def _route(self, task: TrialEnv) -> TrialEnv:
         """Called by a task whose trial ended: the schedule picks the next trial's task."""

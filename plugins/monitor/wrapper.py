@@ -253,7 +253,7 @@ class Monitor(Layer):
                 toward saving; ``False`` steps the env without recording.
             record: keep the activations the probes saw since the previous step.
         """
-        step = self._step_fn or self._inner_step
+        step = self._inner_step if self._step_fn is None else self._step_fn_below
         if collect_data:
             self.t += 1  # counted first, so a save inside this step sees it
             result = step(action)
@@ -272,6 +272,10 @@ class Monitor(Layer):
         if self._per_step:
             self._after_step(result, action, new_trial, collect_data, record)
         return result
+
+    def _step_fn_below(self, action: Any) -> tuple:
+        """The user's ``step_fn``, allowed to step the env this Monitor wraps."""
+        return self._call_below(self._step_fn, action)
 
     def _after_step(self, result: tuple, action: Any, new_trial: bool, collect_data: bool,
                     record: bool) -> None:
@@ -300,7 +304,7 @@ class Monitor(Layer):
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None
               ) -> tuple[Any, dict[str, Any]]:
         """Reset the env; an unfinished trial's activations are dropped (it is not recorded)."""
-        obs, info = self.env.reset(seed=seed, options=options)
+        obs, info = super().reset(seed=seed, options=options)
         self.cum_reward = 0.0
         self._last_obs = obs
         for probe in self.probes.values():
@@ -397,7 +401,7 @@ class Monitor(Layer):
         return summarize(self.data_eval)
 
     def _eval_step(self, action: Any) -> tuple:
-        result = (self._step_fn or self._inner_step)(action)
+        result = (self._inner_step if self._step_fn is None else self._step_fn_below)(action)
         if self.probes:
             new_trial = result[4].get("new_trial", False)
             for probe in self.probes.values():
@@ -498,11 +502,11 @@ class Monitor(Layer):
     # --- copying ------------------------------------------------------------------------
 
     def __getstate__(self) -> dict[str, Any]:
-        state = dict(self.__dict__)
+        state = super().__getstate__()
         state.pop("_finalizer", None)
         state["probes"] = {}  # hooks belong to the live layers of this process
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
+        super().__setstate__(state)
         self._arm()

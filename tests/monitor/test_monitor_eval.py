@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import neuroplug
+
 
 class OracleModel:
     """Remembers the strongest stimulus direction in its state and reports it at decision.
@@ -69,7 +71,7 @@ def test_evaluation_never_touches_training_data_or_files(monitored, run_trials, 
     assert (env.num_tr, env.t) == (num_tr, t)
     assert env.data_eval.rows == 30
     assert env.data_eval["performance"] == result["performances"]
-    env.close()  # the 2 unsaved training trials, no evaluation trial
+    env.save()  # the 2 unsaved training trials, no evaluation trial
     files = sorted(tmp_path.glob("*.npz"))
     assert len(files) == 3
     with np.load(files[-1], allow_pickle=False) as npz:
@@ -77,6 +79,9 @@ def test_evaluation_never_touches_training_data_or_files(monitored, run_trials, 
     # A second evaluation replaces data_eval.
     env.evaluate_policy(num_trials=4, verbose=False)
     assert env.data_eval.rows == 4
+    env.close()
+    with pytest.raises(neuroplug.StackError, match=r"Monitor.reset\(\): this layer was closed"):
+        env.evaluate_policy(num_trials=4, verbose=False)
 
 
 def test_progress_bar_when_verbose(monitored, capsys):
