@@ -1,0 +1,197 @@
+"""One task, one stack: a level with a layer above it is not wrapped again or stepped
+directly, and ``close()`` / ``detach()`` take layers out so completely that the task is
+bit-identical to a fresh one (issue #11, finding 1)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from gymnasium.utils.env_checker import check_env
+
+import neuroplug
+from neuroplug import IncompatibleWrapperError, StackError
+from neuroplug_plugins.monitor import Monitor
+from neuroplug_plugins.multi_envs import MultiEnvs
+from neuroplug_plugins.noise import Noise
+from neuroplug_plugins.pass_reward import PassReward
+from neuroplug_plugins.schedule_envs import ScheduleEnvs
+from neuroplug_plugins.side_bias import SideBias
+
+
+def rollout(env, seed=0, steps=300):
+    """Observations, rewards and trial ends of ``steps`` seeded random steps."""
+    obs, _ = env.reset(seed=seed)
+    env.action_space.seed(seed)
+    out = [np.array(obs)]
+    for _ in range(steps):
+        obs, reward, terminated, truncated, info = env.step(env.action_space.sample())
+        assert env.observation_space.contains(obs)
+        out.append((np.array(obs), reward, terminated, truncated, info["new_trial"]))
+    return out
+
+
+def assert_same(a, b):
+    assert len(a) == len(b)
+    np.testing.assert_array_equal(a[0], b[0])
+    for i, (x, y) in enumerate(zip(a[1:], b[1:], strict=True)):
+        np.testing.assert_array_equal(x[0], y[0], err_msg=f"step {i}")
+        assert x[1:] == y[1:], f"step {i}: {x[1:]} != {y[1:]}"
+
+
+# --- wrapping a level that already has a layer above it ------------------------------------
+
+
+def test_a_second_stack_on_the_same_task_is_refused_naming_both():
+    task = neuroplug.make("dm")
+    Noise(task, std_noise=0.5)
+    with pytest.raises(StackError, match=r"Noise cannot wrap neuroplug/dm-v0: it already has "
+                       r"Noise above it, in the stack <Noise<.*neuroplug\.make\('dm'\)"):
+        Noise(task, std_noise=0.5)
+
+
+def test_wrapping_the_task_of_a_built_stack_is_refused():
+    stack = neuroplug.make_stack("dm", ["side_bias", "monitor"])
+    with pytest.raises(StackError, match=r"PassReward cannot wrap .*already has SideBias "
+                       r"above it, in the stack <Monitor<SideBias"):
+        PassReward(stack.unwrapped)
+    inner = stack.env  # the side_bias layer, under the monitor
+    with pytest.raises(StackError, match="Noise cannot wrap SideBias: it already has Monitor"):
+        Noise(inner)
+    with pytest.raises(StackError, match="MultiEnvs cannot wrap"):
+        MultiEnvs([stack.unwrapped, neuroplug.make("dm")])
+    assert isinstance(StackError("x"), IncompatibleWrapperError)  # caught as before
+
+
+def test_a_refused_wrapper_leaves_the_stack_unchanged():
+    stack = neuroplug.make_stack("dm", ["side_bias"])
+    expected = rollout(neuroplug.make_stack("dm", ["side_bias"]))
+    with pytest.raises(StackError):
+        Noise(stack.unwrapped, std_noise=0.5)
+    assert_same(rollout(stack), expected)
+
+
+def test_wrapping_the_top_is_still_how_stacks_grow():
+    """``noise`` twice, one over the other, adds two independent noises: std sqrt(2) * 0.5."""
+    env = Noise(Noise(neuroplug.make("dm", sigma=0.0), std_noise=0.5), std_noise=0.5)
+    env.reset(seed=0)
+    task = env.unwrapped
+    noise = []
+    for _ in range(4000):
+        obs, *_ = env.step(0)
+        noise.append(obs[0] - task.ob[task.t_ind][0])
+    assert np.std(noise) == pytest.approx(0.5 * np.sqrt(2), rel=0.05)
+
+
+# --- stepping a level with layers above it ----------------------------------------------------
+
+
+def test_stepping_or_resetting_an_inner_level_is_an_error():
+    stack = neuroplug.make_stack("dm", [("noise", {"std_noise": 0.5}), "pass_reward"])
+    stack.reset(seed=0)
+    with pytest.raises(StackError, match=r"neuroplug/dm-v0\.step\(\): it has Noise above it, in "
+                       r"the stack <PassReward<Noise.*step the outermost layer"):
+        stack.unwrapped.step(0)
+    with pytest.raises(StackError, match=r"Noise\.reset\(\): it has PassReward above it"):
+        stack.env.reset(seed=0)
+    with pytest.raises(StackError, match=r"it has Noise above it"):
+        check_env(stack.unwrapped, skip_render_check=True)
+    obs, *_ = stack.step(0)  # the stack itself is untouched
+    assert obs.shape == stack.observation_space.shape == (4,)
+
+
+def test_new_trial_on_any_level_builds_the_stacks_next_trial():
+    """``new_trial()`` is not an entry point of its own: from any level it runs every trial
+    layer of the stack (documented in docs/architecture.md)."""
+    stack = neuroplug.make_stack("dm", [("side_bias", {"probs": [[1.0, 0.0]]})])
+    stack.reset(seed=0)
+    for _ in range(20):
+        assert stack.unwrapped.new_trial()["ground_truth"] == 0
+
+
+# --- close() and detach() ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("wrappers", [
+    ["noise"], ["side_bias", "pass_reward", "pass_action"],
+    ["reaction_time", ("noise", {"std_noise": 0.3, "perf_th": 0.5}), "trial_history_v2"],
+    [("schedule_attr", {"attr_list": [{"coh": 0.0}, {"coh": 51.2}]}), "monitor"],
+])
+def test_after_close_the_task_is_bit_identical_to_a_fresh_one(wrappers, tmp_path):
+    wrappers = [("monitor", {"save_dir": tmp_path, "verbose": False}) if w == "monitor" else w
+                for w in wrappers]
+    stack = neuroplug.make_stack("dm", wrappers)
+    rollout(stack, seed=1, steps=250)
+    stack.close()
+    task = stack.unwrapped
+    assert task.observation_space.shape == (3,)
+    assert_same(rollout(task, seed=5), rollout(neuroplug.make("dm"), seed=5))
+    check_env(task, skip_render_check=True)
+
+
+def test_after_close_the_bare_task_writes_nothing_to_the_monitor(tmp_path):
+    stack = neuroplug.make_stack("dm", [("monitor", {"save_dir": tmp_path, "verbose": False,
+                                                     "interval": 10})])
+    rollout(stack, steps=200)
+    stack.close()
+    files = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    recorded = list(stack.data["trial"])
+    rollout(stack.unwrapped, steps=500)  # evaluating on the bare task
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == files
+    assert len(recorded) > 10 and list(stack.data["trial"]) == recorded
+
+
+def test_close_is_final_and_idempotent():
+    stack = neuroplug.make_stack("dm", ["side_bias", "noise"])
+    stack.reset(seed=0)
+    stack.close()
+    stack.close()
+    with pytest.raises(StackError, match=r"Noise\.step\(\): this layer was closed"):
+        stack.step(0)
+    with pytest.raises(StackError, match=r"SideBias\.reset\(\): this layer was closed"):
+        stack.env.reset()
+    with pytest.raises(StackError, match="Monitor cannot wrap Noise: that layer was closed"):
+        Monitor(stack)
+
+
+def test_detach_takes_out_the_outermost_layer_only():
+    """After ``detach()`` the env below behaves exactly as if the layer had never been
+    added: the same observations (and width) as the same stack built without it."""
+    stack = neuroplug.make_stack("dm", ["side_bias", "pass_reward"])
+    rollout(stack, steps=100)
+    stack.detach()
+    below = stack.env
+    assert below.observation_space.shape == (3,)
+    assert_same(rollout(below, seed=2), rollout(neuroplug.make_stack("dm", ["side_bias"]),
+                                                 seed=2))
+
+
+def test_only_the_outermost_layer_detaches_or_closes():
+    stack = neuroplug.make_stack("dm", ["side_bias", "noise"])
+    with pytest.raises(StackError, match=r"SideBias\.detach\(\): it has Noise above it"):
+        stack.env.detach()
+    with pytest.raises(StackError, match=r"SideBias\.detach\(\): it has Noise above it"):
+        stack.env.close()
+    stack.reset(seed=0)
+    stack.step(0)  # nothing changed
+
+
+def test_a_layer_with_its_own_step_detaches_too(tmp_path):
+    stack = Monitor(neuroplug.make_stack("dm", ["pass_reward"]), save_dir=tmp_path,
+                    verbose=False)
+    rollout(stack, steps=50)
+    stack.detach()
+    assert_same(rollout(stack.env, seed=3), rollout(neuroplug.make_stack("dm", ["pass_reward"]),
+                                                     seed=3))
+
+
+@pytest.mark.parametrize("layer", [MultiEnvs, ScheduleEnvs])
+@pytest.mark.parametrize("env_input", [False, True])
+def test_closing_a_multi_env_stack_frees_every_task(layer, env_input):
+    tasks = [neuroplug.make("dm"), neuroplug.make("dm", cohs=[51.2])]
+    stack = Noise(layer([SideBias(tasks[0]), tasks[1]], env_input=env_input), std_noise=0.1)
+    rollout(stack, steps=200)
+    stack.close()
+    for task, fresh in zip(tasks, [neuroplug.make("dm"), neuroplug.make("dm", cohs=[51.2])],
+                           strict=True):
+        assert task.trial_router is None
+        assert_same(rollout(task, seed=4), rollout(fresh, seed=4))
