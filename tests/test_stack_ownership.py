@@ -131,7 +131,7 @@ def test_after_close_the_task_is_bit_identical_to_a_fresh_one(wrappers, tmp_path
 def test_after_close_the_bare_task_writes_nothing_to_the_monitor(tmp_path):
     stack = neuroplug.make_stack("dm", [("monitor", {"save_dir": tmp_path, "verbose": False,
                                                      "interval": 10})])
-    rollout(stack, steps=200)
+    rollout(stack, steps=800)
     stack.close()
     files = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
     recorded = stack.num_tr
