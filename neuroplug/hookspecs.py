@@ -21,6 +21,11 @@ stack, and process-wide plugins run after the layers.
 In every runtime hook, ``env`` is the :class:`neuroplug.TrialEnv` (the task) whose trial
 loop is running. Observation hooks are honoured on stack layers only: a process-wide
 plugin cannot change what the agent sees behind the stack's back.
+
+A layer above a foreign gymnasium wrapper (``TransformObservation`` between two layers)
+runs its observation and step-logging hooks in its own ``step``, on what that wrapper
+returned, and its trial-logging records carry the action and rewards it saw; its trial
+generation hooks run in the task's loop as usual.
 """
 
 from __future__ import annotations

@@ -24,6 +24,7 @@ gymnasium 1.x does not forward unknown attributes through wrappers; reach the ta
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from functools import cached_property
 from types import MethodType
@@ -36,7 +37,33 @@ from gymnasium.utils import RecordConstructorArgs
 from neuroplug.copying import writable_state
 from neuroplug.dispatch import Step, layer_step_hooks
 from neuroplug.errors import IncompatibleWrapperError, StackError
+from neuroplug.fidelity import declare_difference
 from neuroplug.trial_env import TrialEnv
+
+declare_difference(
+    "core.one_stack_per_task", component="core Layer", kind="design",
+    neurogym="wrappers are independent gymnasium wrappers: wrapping a task (or an inner "
+    "wrapper) a second time builds a second chain over the same task, and any level can be "
+    "stepped, with the effects of the wrappers at or below it",
+    neuroplug="a task or layer has at most one layer above it: wrapping one that has raises "
+    "StackError naming the stack it belongs to, and so does stepping or resetting a level "
+    "with a layer above it; only the outermost layer is stepped",
+    reason="layers join the task's own trial loop (what makes stacks fast), so a second "
+    "chain or a step of an inner level would silently mix both stacks' effects",
+    test="tests/test_stack_ownership.py::test_stepping_or_resetting_an_inner_level_is_an_error",
+)
+declare_difference(
+    "core.close_frees_the_task", component="core Layer", kind="design",
+    neurogym="close() closes the env below and leaves every wrapper working (a Monitor can "
+    "go on recording after it)",
+    neuroplug="close() on the outermost layer takes every layer out of the trial loop (the "
+    "Monitor saves first): the task is bit-identical to a fresh one and free for a new "
+    "stack, and stepping a closed layer raises StackError; Monitor.save() writes without "
+    "closing",
+    reason="a task reused after its stack is closed (an evaluation on the bare task) must not "
+    "keep the old stack's noise or write into its Monitor's files",
+    test="tests/test_stack_ownership.py::test_after_close_the_task_is_bit_identical_to_a_fresh_one",
+)
 
 
 def task_label(env: gym.Env) -> str:
@@ -132,7 +159,9 @@ class _Guard:
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         level = self.level
-        if level._entered:
+        if level._entered or sys._getframe(1).f_locals.get("self") is level._above:
+            # entered through a foreign wrapper, or called by the layer above itself (a
+            # layer whose own step calls ``self.env.step``, as gymnasium wrappers do)
             return getattr(type(level), self.method)(level, *args, **kwargs)
         raise StackError(
             f"{_name(level)}.{self.method}(): it has {type(level._above).__name__} above it, "

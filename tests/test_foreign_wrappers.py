@@ -180,3 +180,17 @@ def test_an_all_neuroplug_stack_still_steps_the_task_in_one_call():
     assert stack._inner_step.__func__ is type(stack.unwrapped).step
     above = PassReward(TransformObservation(stack, lambda o: o, stack.observation_space))
     assert above._inner_step == above._own_path_step
+
+
+def test_the_stack_lifecycle_example_runs():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "examples" / "stack_lifecycle.py"
+    proc = subprocess.run([sys.executable, str(path)], capture_output=True, text=True,
+                          check=False, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "a second stack on the same task: Noise cannot wrap" in proc.stdout
+    assert "the copy continues identically: True" in proc.stdout
+    assert "after close the task equals a fresh one: True" in proc.stdout

@@ -195,3 +195,31 @@ def test_closing_a_multi_env_stack_frees_every_task(layer, env_input):
                            strict=True):
         assert task.trial_router is None
         assert_same(rollout(task, seed=4), rollout(fresh, seed=4))
+
+
+class DoubleReward(neuroplug.Layer):
+    """A third-party layer written the gymnasium way: its step calls ``self.env.step``."""
+
+    def __init__(self, env):
+        super().__init__(env)
+        self.attach()
+
+    def step(self, action):
+        obs, reward, terminated, truncated, info = self.env.step(action)
+        return obs, 2 * reward, terminated, truncated, info
+
+    def reset(self, *, seed=None, options=None):
+        return self.env.reset(seed=seed, options=options)
+
+
+def test_a_layer_may_step_the_env_below_itself_as_gymnasium_wrappers_do():
+    stack = DoubleReward(neuroplug.make_stack("dm", ["pass_reward"]))
+    bare = neuroplug.make("dm")
+    stack.reset(seed=0)
+    bare.reset(seed=0)
+    for action in np.random.default_rng(0).integers(0, 3, 400):
+        obs, reward, *_ = stack.step(action)
+        raw = bare.step(action)[1]
+        assert reward == 2 * raw and obs[-1] == raw
+    with pytest.raises(StackError, match=r"PassReward\.step\(\): it has DoubleReward above"):
+        stack.env.step(0)
