@@ -136,13 +136,21 @@ def _chain(impls: Sequence[pluggy.HookImpl], spec: tuple[str, ...],
     :class:`_Deferred`)."""
     ordered = list(reversed(impls))  # get_hookimpls() lists them in reverse call order
     wrappers = [_callable_for(i, spec) for i in ordered if i.wrapper]
-    plain = [_callable_for(i, spec) for i in ordered if not i.wrapper]
+    plain_impls = [i for i in ordered if not i.wrapper]
+    plain = [_callable_for(i, spec) for i in plain_impls]
     if wrap is not None:
-        plain = [wrap(i, f) for i, f in zip((i for i in ordered if not i.wrapper), plain,
-                                           strict=True)]
+        plain = [wrap(i, f) for i, f in zip(plain_impls, plain, strict=True)]
     if wrappers:
         return (_WrappedCall(wrappers, plain),)
     return tuple(plain)
+
+
+def _scratch_manager() -> pluggy.PluginManager:
+    """A plugin manager with neuroplug's hook specifications and no plugins, for ordering
+    implementations with pluggy's own rules."""
+    scratch = pluggy.PluginManager(hookspecs.PROJECT)
+    scratch.add_hookspecs(hookspecs)
+    return scratch
 
 
 class _Deferred:
@@ -162,8 +170,7 @@ class _Deferred:
 def layer_step_hooks(layer: object) -> tuple[Callable, ...]:
     """``layer``'s own observation and step-logging implementations, in call order, for a
     layer that runs them in its own ``step`` (one with a foreign wrapper below it)."""
-    scratch = pluggy.PluginManager(hookspecs.PROJECT)
-    scratch.add_hookspecs(hookspecs)
+    scratch = _scratch_manager()
     scratch.register(layer, name=f"layer-{type(layer).__name__}-{id(layer)}")
     found: list[Callable] = []
     for hook_name in PER_STEP_HOOKS:
@@ -243,8 +250,7 @@ class HookTable:
     def resolve(self) -> None:
         """Ask pluggy for the ordered implementations of every runtime hook."""
         pm = plugins.get_plugin_manager()
-        scratch = pluggy.PluginManager(hookspecs.PROJECT)
-        scratch.add_hookspecs(hookspecs)
+        scratch = _scratch_manager()
         for name, plugin in pm.list_name_plugin():
             if plugin is not None:
                 scratch.register(plugin, name=name)
