@@ -104,6 +104,12 @@ def nearest_level(env: gym.Env) -> tuple[Any, bool]:
     return env, foreign
 
 
+def foreign_below(env: gym.Env) -> bool:
+    """Whether a foreign gymnasium wrapper lies anywhere between ``env`` and its task(s)."""
+    level, foreign = nearest_level(env)
+    return foreign or getattr(level, "_foreign_below", False)
+
+
 def stack_top(level: Any) -> Any:
     """The outermost layer of the stack ``level`` (a task or layer) belongs to."""
     while level._above is not None:
@@ -208,11 +214,21 @@ class _ThroughForeign:
         self.wrapper, self.method = wrapper, method
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        level, _ = nearest_level(self.wrapper)
+        return call_entered([nearest_level(self.wrapper)[0]],
+                            getattr(self.wrapper, self.method), *args, **kwargs)
+
+
+def call_entered(levels: list[Any], function: Callable[..., Any], *args: Any,
+                 **kwargs: Any) -> Any:
+    """Call ``function`` (which steps or resets ``levels`` the way a foreign wrapper or a
+    user's step function does) with those levels marked entered, so their guards let it
+    through."""
+    for level in levels:
         level._entered += 1
-        try:
-            return getattr(self.wrapper, self.method)(*args, **kwargs)
-        finally:
+    try:
+        return function(*args, **kwargs)
+    finally:
+        for level in levels:
             level._entered -= 1
 
 
@@ -280,7 +296,6 @@ class Layer(gym.Wrapper, RecordConstructorArgs):
             raise IncompatibleWrapperError(
                 f"{name} needs a neuroplug TrialEnv underneath, got {self.env!r}"
             )
-        below = [nearest_level(env) for env in self.inner_envs()]
         for env in self.inner_envs():
             check_free(env, name)
         inner_space = self.env.observation_space
@@ -290,16 +305,15 @@ class Layer(gym.Wrapper, RecordConstructorArgs):
             space = hook(env=self.env, space=inner_space)
         if space is not None and space is not inner_space:
             self.observation_space = space
-        self._foreign_below = any(
-            foreign or getattr(level, "_foreign_below", False) for level, foreign in below
-        )
+        self._foreign_below = any(foreign_below(env) for env in self.inner_envs())
         in_loop = not self._foreign_below
         if in_loop:
             for task in tasks:  # an unusable space fails before any task changes
                 task._out_layout(self.observation_space)
         for task in tasks:
             task.attach_layer(self, self.observation_space, in_loop)
-        for level, _ in below:
+        for env in self.inner_envs():
+            level, _ = nearest_level(env)
             level._above = self
             _guard(level, _Guard)
         self._pending_logs: list[tuple[Callable, TrialEnv, dict[str, Any]]] = []
@@ -375,14 +389,8 @@ class Layer(gym.Wrapper, RecordConstructorArgs):
     def _call_below(self, function: Callable[..., Any], *args: Any) -> Any:
         """Call ``function`` -- a user's function that steps the env under this layer, such
         as the Monitor's ``step_fn`` -- with the levels directly under it marked entered."""
-        levels = [nearest_level(env)[0] for env in self.inner_envs()]
-        for level in levels:
-            level._entered += 1
-        try:
-            return function(*args)
-        finally:
-            for level in levels:
-                level._entered -= 1
+        return call_entered([nearest_level(env)[0] for env in self.inner_envs()], function,
+                            *args)
 
     # --- above a foreign wrapper: this layer's per-step hooks run here ----------------
 

@@ -22,7 +22,7 @@ import gymnasium as gym
 
 from neuroplug import IncompatibleWrapperError, Schedule, hookimpl, resolve_schedule
 from neuroplug.fidelity import declare_difference
-from neuroplug.layer import nearest_level, task_label
+from neuroplug.layer import foreign_below, task_label
 from neuroplug.trial_env import TrialEnv
 from neuroplug_plugins._multi import MultiEnvLayer
 
@@ -65,8 +65,7 @@ class ScheduleEnvs(MultiEnvLayer):
                     f"layer that picks its next trial's task"
                 )
         for k, env in enumerate(self.envs):
-            level, foreign = nearest_level(env)
-            if foreign or getattr(level, "_foreign_below", False):
+            if foreign_below(env):
                 raise IncompatibleWrapperError(
                     f"ScheduleEnvs: envs[{k}] ({task_label(env)}) has a foreign gymnasium "
                     f"wrapper between it and its task; a trial's first observation can come "

@@ -29,7 +29,7 @@ from neuroplug import IncompatibleWrapperError
 from neuroplug_plugins.multi_envs import MultiEnvs
 from neuroplug_plugins.noise import Noise
 from neuroplug_plugins.schedule_envs import ScheduleEnvs
-from tests.test_stacks_property import materialize, stacks
+from tests.test_stacks_property import materialize, rollout, stacks
 
 
 def out_of_band_read_only(obj: Any) -> Any:
@@ -238,20 +238,10 @@ def test_a_task_freed_by_close_equals_a_fresh_one(stack, seed):
         for _ in range(120):
             env.step(env.action_space.sample())
         env.close()
-        used, fresh = env.unwrapped, neuroplug.make(task)
-        outs = []
-        for bare in (used, fresh):
-            obs, _ = bare.reset(seed=seed)
-            bare.action_space.seed(seed)
-            run = [np.array(obs)]
-            for _ in range(200):
-                obs, reward, *_ = bare.step(bare.action_space.sample())
-                run.append((np.array(obs), reward))
-            outs.append(run)
-        np.testing.assert_array_equal(outs[0][0], outs[1][0])
-        for i, (a, b) in enumerate(zip(outs[0][1:], outs[1][1:], strict=True)):
-            np.testing.assert_array_equal(a[0], b[0], err_msg=f"{task} {specs}: step {i}")
-            assert a[1] == b[1]
+        runs = [rollout(env.unwrapped, seed), rollout(neuroplug.make(task), seed)]
+    for i, (a, b) in enumerate(zip(*runs, strict=True)):
+        np.testing.assert_array_equal(a[0], b[0], err_msg=f"{task} {specs}: step {i}")
+        assert a[1:] == b[1:], f"{task} {specs}: reward/new_trial differ at step {i}"
 
 
 def test_noise_above_a_foreign_wrapper_copies_exactly():
