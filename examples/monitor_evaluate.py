@@ -70,13 +70,17 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
             trials, state = trials + 1, None
     env.save()  # the trials since the last multiple of 100
 
-    table = load_run(args.save_dir)  # the whole run as one table of arrays
-    print(f"reloaded {len(table['trial'])} trials; columns: {', '.join(sorted(table))}")
+    # This run, as one table of arrays: the folder may hold earlier runs of the example
+    # too (load_run(args.save_dir) reads them all, with a run column to tell them apart).
+    table = load_run(args.save_dir, run=env.run_id)
+    print(f"run {env.run_id}: reloaded {len(table['trial'])} trials; "
+          f"columns: {', '.join(sorted(table))}")
     first, last = table["performance"][:100].mean(), table["performance"][-100:].mean()
     print(f"performance: first 100 trials {first:.2f}, last 100 trials {last:.2f}")
 
     figure = env.plot_training_history(figsize=(8, 5))
-    print(f"training history: {Path(args.save_dir) / 'example_training_history.png'}")
+    print(f"training history: "
+          f"{Path(args.save_dir) / f'example-{env.run_id}_training_history.png'}")
     figure.clf()
 
     trained = env.evaluate_policy(args.eval_trials, model=Integrator(lapse=0.0), verbose=False)

@@ -26,7 +26,14 @@ from neuroplug_plugins.monitor.config import (
     MonitorConfig,
     PlotConfig,
 )
-from neuroplug_plugins.monitor.storage import load_run
+from neuroplug_plugins.monitor.reading import (
+    IncompleteRunWarning,
+    MonitorFileError,
+    RunTable,
+    list_runs,
+    load_run,
+)
+from neuroplug_plugins.monitor.storage import SaveDirError
 from neuroplug_plugins.monitor.wrapper import Monitor, default_save_dir
 
 __all__ = [
@@ -34,11 +41,16 @@ __all__ = [
     "ActivationReaders",
     "Config",
     "ConfigError",
+    "IncompleteRunWarning",
     "LogConfig",
     "Monitor",
     "MonitorConfig",
+    "MonitorFileError",
     "PlotConfig",
+    "RunTable",
+    "SaveDirError",
     "default_save_dir",
+    "list_runs",
     "load_run",
 ]
 

@@ -135,6 +135,10 @@ def expand_path(value: Any, key: str = "save_dir") -> Path | None:
     text = os.fspath(value)
     if isinstance(text, bytes):
         raise ConfigError(key, f"expected a path (string), got {value!r}")
+    if not text.strip():
+        raise ConfigError(
+            key, "expected a path, got '' (an empty path would mean the current directory; "
+            "pass '.' to mean that)")
     expanded = os.path.expanduser(os.path.expandvars(text))
     missing = _UNSET_VAR.search(expanded)
     if missing:

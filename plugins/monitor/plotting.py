@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from neuroplug_plugins.monitor.storage import atomic_write
+from neuroplug_plugins.monitor.files import replace_atomically
 
 __all__ = ["StepBuffer", "draw_steps", "plot_activations", "plot_training_history"]
 
@@ -92,7 +92,7 @@ def _save(fig: Any, path: Path, ext: str) -> None:
     def write(handle: io.BufferedWriter) -> None:
         fig.savefig(handle, format=ext, dpi=80)
 
-    atomic_write(path, write)
+    replace_atomically(path, write)
 
 
 def _moving_average(values: np.ndarray, window: int) -> np.ndarray:

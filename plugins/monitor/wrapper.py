@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import weakref
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -21,11 +20,15 @@ from typing import Any
 import gymnasium as gym
 
 from neuroplug import Layer, hookimpl
+from neuroplug_plugins.monitor import shutdown
 from neuroplug_plugins.monitor.activations import ActivationProbe, collect_readers
 from neuroplug_plugins.monitor.config import Config, ConfigError
 from neuroplug_plugins.monitor.evaluation import run_policy, summarize
+from neuroplug_plugins.monitor.files import file_stem, new_run_id
 from neuroplug_plugins.monitor.legacy import translate_legacy_arguments
-from neuroplug_plugins.monitor.storage import TrialTable, Writer, load_run
+from neuroplug_plugins.monitor.reading import RunTable, load_files
+from neuroplug_plugins.monitor.storage import Writer, check_save_dir
+from neuroplug_plugins.monitor.table import TrialTable
 
 __all__ = ["RUNS_DIR_ENV", "Monitor", "default_save_dir"]
 
@@ -71,10 +74,6 @@ def default_save_dir(name: str) -> Path:
     """``$NEUROPLUG_RUNS_DIR/<name>``, or ``./neuroplug_runs/<name>`` (made absolute)."""
     base = os.environ.get(RUNS_DIR_ENV) or "neuroplug_runs"
     return (Path(os.path.expandvars(base)).expanduser() / name).absolute()
-
-
-def _file_name(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._-") or "monitor"
 
 
 def _apply(config: Config, given: Mapping[str, Any]) -> Config:
@@ -174,8 +173,9 @@ class Monitor(Layer):
         monitor, log = self.config.monitor, self.config.log
 
         self.name = monitor.name or type(self.env.unwrapped).__name__
-        self._file_name = _file_name(self.name)
-        self.save_dir = (monitor.save_dir or default_save_dir(self._file_name)).absolute()
+        self._file_name = file_stem(self.name)
+        self.save_dir = check_save_dir(
+            (monitor.save_dir or default_save_dir(self._file_name)).absolute())
         self.logger = logging.getLogger(f"neuroplug.monitor.{self._file_name}")
         self.logger.setLevel(log.level)
         self.verbose = monitor.verbose
@@ -185,16 +185,11 @@ class Monitor(Layer):
             monitor.plot.create, monitor.plot.steps, monitor.plot.ext
         )
 
-        self.data = TrialTable()
         self.data_eval = TrialTable()
-        self.num_tr = 0
-        self.t = 0
-        self.cum_reward = 0.0
         self.probes: dict[str, ActivationProbe] = {}
         self._step_fn = step_fn
         self._collect = True
         self._evaluating = False
-        self._progress = [0, 0.0, 0.0]  # trials, reward sum, performance sum since last log
         self._plot = None
         self._last_obs: Any = None
         self._draw_after_step: Path | None = None
@@ -202,21 +197,41 @@ class Monitor(Layer):
             from neuroplug_plugins.monitor.plotting import StepBuffer
 
             self._plot = StepBuffer(self.plot_steps)
-        self._writer = Writer(
-            self.data, self.save_dir, self._file_name,
-            meta={"task": type(self.env.unwrapped).__name__, "trigger": self.trigger,
-                  "interval": self.interval},
-            logger=self.logger, verbose=self.verbose,
-        )
-        self._arm()
+        self._start_run(copied_from=None)
         self.attach()
 
-    def _arm(self) -> None:
+    def _start_run(self, copied_from: str | None) -> None:
+        """Begin a new run: a new id, nothing recorded, a writer of its own.
+
+        Called by ``__init__`` and by every copy (deepcopy, pickle, a vector env's worker,
+        a Dataset row): a copy never writes into its original's run.
+        """
+        self.run_id = new_run_id()
+        self.data = TrialTable()
+        self.num_tr = 0
+        self.t = 0
+        self.cum_reward = 0.0
+        self._progress = [0, 0.0, 0.0]  # trials, reward sum, performance sum since last log
+        self._writer = Writer(
+            self.data, self.save_dir, self._file_name, self.run_id,
+            meta={"name": self.name, "task": type(self.env.unwrapped).__name__,
+                  "trigger": self.trigger, "interval": self.interval,
+                  "copied_from": copied_from},
+            logger=self.logger, verbose=self.verbose, owner=self,
+        )
         self._per_step = (
             self.trigger == "step" or (self.verbose and self.log_trigger == "step")
             or self._plot is not None or bool(self.probes)
         )
-        self._finalizer = weakref.finalize(self, self._writer.flush)
+        self._finalizer = weakref.finalize(self, self._writer.final_flush)
+        shutdown.watch(self._writer)
+
+    def __del__(self) -> None:
+        # Garbage collection: save the tail while the counters are still readable (the
+        # finalizer, which also covers interpreter exit, then finds nothing left).
+        writer = self.__dict__.get("_writer")
+        if writer is not None:
+            writer.flush()
 
     # --- the trial loop -----------------------------------------------------------------
 
@@ -325,8 +340,14 @@ class Monitor(Layer):
         self._draw(pending)
         path = self.save()
         if path is None and self._plot is not None and self._plot.since_draw:
-            self._draw(self.save_dir / f"{self._file_name}-final.npz")
+            self._draw(self.save_dir / f"{self._file_name}-{self.run_id}-final.npz")
+        self._finalizer()  # nothing left to save; stop watching for SIGTERM
         super().close()
+
+    @property
+    def files(self) -> list[Path]:
+        """The data files this run has written so far, in order."""
+        return list(self._writer.paths)
 
     def _draw(self, data_path: Path | None) -> None:
         plot = self._plot
@@ -421,14 +442,14 @@ class Monitor(Layer):
         from neuroplug_plugins.monitor import plotting
 
         try:
-            table = load_run(self.save_dir, name=self._file_name)
+            table = self.load_run()
         except FileNotFoundError:
             self.logger.warning("%s: no saved data in %s yet; nothing to plot", self.name,
                                 self.save_dir)
             return None
         fig = plotting.plot_training_history(table, self.name, figsize, plot_performance)
         if save_fig:
-            path = self.save_dir / f"{self._file_name}_training_history.{self.ext}"
+            path = self.save_dir / f"{self._file_name}-{self.run_id}_training_history.{self.ext}"
             plotting._save(fig, path, self.ext)
             if self.verbose:
                 self.logger.info("%s: saved the training history to %s", self.name, path)
@@ -495,18 +516,27 @@ class Monitor(Layer):
         return plotting.plot_activations(trials, name, population, figsize, neurons, mean,
                                          batch_dim)
 
-    def load_run(self) -> dict[str, Any]:
-        """Everything this monitor saved so far, as one table (see :func:`load_run`)."""
-        return load_run(self.save_dir, name=self._file_name)
+    def load_run(self) -> RunTable:
+        """What this Monitor's run saved so far, as one table (see :func:`load_run`).
+
+        Only this run: not other runs in the same folder, not the copies of this Monitor.
+        Raises :class:`FileNotFoundError` if nothing was saved yet (:meth:`save` saves now).
+        """
+        if not self._writer.paths:
+            raise FileNotFoundError(
+                f"{self.name}: run {self.run_id} has saved nothing yet in "
+                f"{os.fspath(self.save_dir)!r}; call save() first")
+        return load_files(self._writer.paths)
 
     # --- copying ------------------------------------------------------------------------
 
     def __getstate__(self) -> dict[str, Any]:
         state = super().__getstate__()
-        state.pop("_finalizer", None)
+        for private in ("_finalizer", "_writer", "data"):  # the original's run, not the copy's
+            state.pop(private, None)
         state["probes"] = {}  # hooks belong to the live layers of this process
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         super().__setstate__(state)
-        self._arm()
+        self._start_run(copied_from=state.get("run_id"))

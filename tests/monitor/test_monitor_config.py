@@ -151,7 +151,8 @@ def test_default_save_dir_and_name(monitored, runs_dir):
     env = monitored()
     assert env.name == "PerceptualDecisionMaking"
     assert env.save_dir == runs_dir / "PerceptualDecisionMaking"
-    assert not env.save_dir.exists()  # created on the first save only
+    assert env.save_dir.is_dir()  # made (and checked) when the Monitor is built
+    assert list(env.save_dir.iterdir()) == []  # nothing is written until the first save
 
 
 def test_make_stack_passes_name_and_records_it_in_the_spec(tmp_path):

@@ -10,12 +10,20 @@ import textwrap
 import numpy as np
 import pytest
 
-from neuroplug_plugins.monitor import load_run
-from neuroplug_plugins.monitor.storage import TrialTable, Writer
+from neuroplug_plugins.monitor import MonitorFileError, load_run
+from neuroplug_plugins.monitor.files import new_run_id
+from neuroplug_plugins.monitor.storage import Writer
+from neuroplug_plugins.monitor.table import TrialTable
 
 
 def _files(path):
     return sorted(path.glob("*.npz"))
+
+
+def _writer(table, path, name):
+    import logging
+
+    return Writer(table, path, name, new_run_id(), {}, logging.getLogger("t"), verbose=False)
 
 
 def _load(path):
@@ -27,7 +35,7 @@ def test_saved_files_hold_exactly_the_trials_fed_in(monitored, run_trials, tmp_p
     env = monitored(interval=4, save_dir=tmp_path / "run", name="dm-data")
     fed = run_trials(env, 23, seed=1)
     files = _files(tmp_path / "run")
-    assert [f.name for f in files] == [f"dm-data-{i:06d}.npz" for i in range(5)]
+    assert [f.name for f in files] == [f"dm-data-{env.run_id}-{i:06d}.npz" for i in range(5)]
     assert env.data.rows == 3  # 23 = 5 * 4 + 3 not saved yet
     env.close()
     files = _files(tmp_path / "run")
@@ -53,8 +61,10 @@ def test_files_load_without_pickle_and_carry_metadata(monitored, run_trials, tmp
     (path,) = _files(tmp_path)
     arrays = _load(path)  # allow_pickle=False: raises on any object array
     meta = json.loads(str(arrays["__meta__"]))
-    assert meta["format"] == "neuroplug-monitor/1"
+    assert meta["format"] == "neuroplug-monitor/2"
     assert (meta["name"], meta["number"], meta["rows"]) == ("meta", 0, 5)
+    assert (meta["run"], meta["t"], meta["num_tr"], meta["first_trial"]) == (
+        env.run_id, env.t, 5, 0)
     assert meta["task"] == "PerceptualDecisionMaking"
     assert all(a.dtype.kind != "O" for a in arrays.values())
 
@@ -133,8 +143,6 @@ def test_remainder_is_saved_when_the_monitor_is_collected(monitored, tmp_path):
 
 
 def test_table_columns_are_typed_for_every_kind_of_parameter(tmp_path):
-    import logging
-
     table = TrialTable()
     records = [
         {"action": 1, "reward": 1.0, "cum_reward": 1.0, "performance": 1, "steps": 3,
@@ -147,8 +155,7 @@ def test_table_columns_are_typed_for_every_kind_of_parameter(tmp_path):
     for i, record in enumerate(records):
         table.append(i, record)
     assert table.rows == 3 and all(len(v) == 3 for v in table.values())
-    writer = Writer(table, tmp_path, "typed", {}, logging.getLogger("t"), verbose=False)
-    writer.write()
+    _writer(table, tmp_path, "typed").write()
     loaded = load_run(tmp_path)
     assert loaded["params.coh"][:2].tolist() == [6.4, 12.8] and np.isnan(loaded["params.coh"][2])
     assert loaded["params.side"].tolist() == ["left", "", ""]
@@ -160,10 +167,8 @@ def test_table_columns_are_typed_for_every_kind_of_parameter(tmp_path):
 
 
 def test_load_run_fills_columns_that_appear_later(tmp_path):
-    import logging
-
     table = TrialTable()
-    writer = Writer(table, tmp_path, "grow", {}, logging.getLogger("t"), verbose=False)
+    writer = _writer(table, tmp_path, "grow")
     table.append(0, {"action": 1, "reward": 1.0, "params": {"coh": 1.0}})
     writer.write()
     table.append(1, {"action": 2, "reward": 0.0, "params": {"coh": 2.0, "block": 3}})
@@ -173,50 +178,85 @@ def test_load_run_fills_columns_that_appear_later(tmp_path):
     assert np.isnan(loaded["params.block"][0]) and loaded["params.block"][1] == 3
 
 
-def test_load_run_errors(tmp_path):
-    with pytest.raises(FileNotFoundError, match="no monitor files"):
+def test_load_run_errors_and_selection(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no Monitor data files"):
         load_run(tmp_path)
-    import logging
-
+    writers = {}
     for name in ("a", "b"):
         table = TrialTable()
-        table.append(0, {"action": 1})
-        Writer(table, tmp_path, name, {}, logging.getLogger("t"), verbose=False).write()
-    with pytest.raises(ValueError, match=r"several monitors.*a, b"):
+        table.append(0, {"action": 1 if name == "a" else 2})
+        writers[name] = _writer(table, tmp_path, name)
+        writers[name].write()
+    both = load_run(tmp_path)  # every run, with a run column
+    assert both["action"].tolist() == [1, 2]
+    assert both["run"].tolist() == [writers["a"].run, writers["b"].run]
+    assert list(both.runs) == [writers["a"].run, writers["b"].run]
+    assert load_run(tmp_path, name="b")["action"].tolist() == [2]
+    assert load_run(tmp_path, run=writers["b"].run)["action"].tolist() == [2]
+    assert load_run(tmp_path, run=writers["a"].run[:-2])["action"].tolist() == [1]
+    with pytest.raises(FileNotFoundError, match=r"no run 'nope'.*runs there"):
+        load_run(tmp_path, run="nope")
+    (path,) = writers["a"].paths
+    assert load_run(path)["action"].tolist() == [1]
+
+
+def test_load_run_names_the_file_it_cannot_trust(tmp_path):
+    table = TrialTable()
+    for i in range(3):
+        table.append(i, {"action": i})
+    (path,) = [_writer(table, tmp_path, "x").write()]
+    arrays = dict(np.load(path, allow_pickle=False))
+    arrays["action"] = arrays["action"][:2]  # a damaged file: fewer rows than it states
+    with open(path, "wb") as handle:
+        np.savez(handle, **arrays)
+    with pytest.raises(MonitorFileError, match=rf"{path.name}: column 'action' has 2 rows, "
+                       r"but the file states 3"):
         load_run(tmp_path)
-    assert load_run(tmp_path, name="b")["action"].tolist() == [1]
-    assert load_run(tmp_path / "a-000000.npz")["action"].tolist() == [1]
+    path.write_bytes(b"not a zip file")
+    with pytest.raises(MonitorFileError, match=rf"{path.name}: cannot be read"):
+        load_run(tmp_path)
+    renamed = path.with_name(path.name.replace("000000", "000007"))
+    table.append(0, {"action": 1})
+    good = _writer(table, tmp_path, "y").write()
+    path.unlink()
+    good.rename(renamed)
+    with pytest.raises(MonitorFileError, match="does not match the run"):
+        load_run(tmp_path)
 
 
-def test_numbering_continues_instead_of_overwriting(monitored, run_trials, tmp_path):
+def test_a_second_monitor_on_the_same_name_is_a_run_of_its_own(monitored, run_trials,
+                                                                tmp_path):
     first = monitored(interval=2, save_dir=tmp_path, name="again")
     run_trials(first, 2)
     second = monitored(interval=2, save_dir=tmp_path, name="again")
     run_trials(second, 2)
-    assert [f.name for f in _files(tmp_path)] == ["again-000000.npz", "again-000001.npz"]
+    assert first.run_id != second.run_id
+    assert [f.name for f in _files(tmp_path)] == sorted(
+        [f"again-{first.run_id}-000000.npz", f"again-{second.run_id}-000000.npz"])
+    assert len(first.load_run()["trial"]) == len(second.load_run()["trial"]) == 2
+    assert set(first.load_run()["run"]) == {first.run_id}
 
 
-def test_monitor_pickles_and_copies(monitored, run_trials):
+def test_copies_of_a_monitor_are_new_runs_that_start_empty(monitored, run_trials):
     import copy
     import pickle
 
     env = monitored(interval=1000)
     run_trials(env, 3)
-    for clone in (pickle.loads(pickle.dumps(env)), copy.deepcopy(env)):
-        assert clone.num_tr == 3 and clone.data.rows == 3
-        clone.step(0)
-        clone.data.clear_rows()  # keep the copies from saving at exit
+    for clone in (pickle.loads(pickle.dumps(env)), copy.deepcopy(env), copy.copy(env)):
+        assert clone.run_id != env.run_id and clone.data is not env.data
+        assert clone.num_tr == 0 and clone.t == 0 and clone.data.rows == 0
+        assert clone._writer.meta["copied_from"] == env.run_id
+    assert env.num_tr == 3 and env.data.rows == 3
 
 
 def test_array_actions_are_copied_and_stored_as_2d_columns(tmp_path):
-    import logging
-
     table = TrialTable()
     action = np.array([0.5, -0.5])
     for i in range(3):
         action[:] = i  # the agent reuses its action buffer
         table.append(i, {"action": action, "reward": 0.0, "gt": np.array([1.0, 2.0])})
-    Writer(table, tmp_path, "box", {}, logging.getLogger("t"), verbose=False).write()
+    _writer(table, tmp_path, "box").write()
     loaded = load_run(tmp_path)
     np.testing.assert_array_equal(loaded["action"], [[0, 0], [1, 1], [2, 2]])
     assert loaded["gt"].shape == (3, 2)

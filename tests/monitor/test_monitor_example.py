@@ -14,21 +14,37 @@ from neuroplug_plugins.monitor import load_run
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "monitor_evaluate.py"
 
 
-def test_example_runs(tmp_path):
-    save_dir = tmp_path / "run"
+def _run(save_dir, cwd):
     result = subprocess.run(
         [sys.executable, str(EXAMPLE), "--trials", "300", "--eval-trials", "100",
          "--save-dir", str(save_dir)],
-        capture_output=True, text=True, timeout=120, cwd=tmp_path,
+        capture_output=True, text=True, timeout=120, cwd=cwd,
     )
     assert result.returncode == 0, result.stderr
-    assert "reloaded 300 trials" in result.stdout
+    return result
+
+
+def test_example_runs(tmp_path):
+    save_dir = tmp_path / "run"
+    result = _run(save_dir, tmp_path)
+    run = re.search(r"run (\S+): reloaded 300 trials", result.stdout).group(1)
     trained, random = map(float, re.search(
         r"trained policy ([\d.]+), random policy ([\d.]+)", result.stdout).groups())
     assert trained > 0.8 and random < 0.5
     table = load_run(save_dir)
     np.testing.assert_array_equal(table["trial"], np.arange(300))
-    assert (save_dir / "example_training_history.png").exists()
+    assert set(table["run"]) == {run}
+    assert (save_dir / f"example-{run}_training_history.png").exists()
     assert sorted(p.name for p in save_dir.glob("*_steps.png")) == [
-        "example-000000_steps.png", "example-000001_steps.png", "example-000002_steps.png"]
+        f"example-{run}-00000{i}_steps.png" for i in range(3)]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]  # nothing else written
+
+
+def test_running_the_example_twice_keeps_the_runs_apart(tmp_path):
+    save_dir = tmp_path / "run"
+    first, second = (_run(save_dir, tmp_path) for _ in range(2))
+    assert "reloaded 300 trials" in first.stdout and "reloaded 300 trials" in second.stdout
+    table = load_run(save_dir)
+    assert len(table["trial"]) == 600 and len(table.runs) == 2
+    for run in table.runs:
+        np.testing.assert_array_equal(table["trial"][table["run"] == run], np.arange(300))

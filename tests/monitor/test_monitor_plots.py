@@ -24,7 +24,7 @@ def test_plot_training_history(monitored, run_trials, tmp_path):
     env = monitored(interval=20, save_dir=tmp_path, name="hist")
     run_trials(env, 60)
     fig = env.plot_training_history(figsize=(8, 5))
-    path = tmp_path / "hist_training_history.png"
+    path = tmp_path / f"hist-{env.run_id}_training_history.png"
     assert_real_image(path)
     assert len(fig.axes) == 2
     reward_axis = fig.axes[0]
@@ -45,14 +45,14 @@ def test_plot_create_draws_the_last_steps_at_each_save(monitored, run_trials, tm
     env = monitored(interval=5, plot_create=True, plot_steps=60, save_dir=tmp_path, name="p")
     run_trials(env, 10)
     figures = sorted(tmp_path.glob("*_steps.png"))
-    assert [f.name for f in figures] == ["p-000000_steps.png", "p-000001_steps.png"]
+    assert [f.name for f in figures] == [f"p-{env.run_id}-00000{i}_steps.png" for i in (0, 1)]
     for figure in figures:
         assert_real_image(figure)
     recent = env._plot.recent()
     assert len(recent["action"]) == 60  # the buffer keeps the last plot_steps steps
     env.step(0)
     env.close()  # no trial finished since the last save: a final figure, no data file
-    assert (tmp_path / "p-final_steps.png").exists()
+    assert (tmp_path / f"p-{env.run_id}-final_steps.png").exists()
     assert len(list(tmp_path.glob("*.npz"))) == 2
 
 
