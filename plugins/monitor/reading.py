@@ -190,7 +190,8 @@ def _info(group: list[_File]) -> dict[str, Any]:
         "started_at": first.get("started_at"), "last_saved_at": last.get("saved_at"),
         "copied_from": first.get("copied_from"), "pid": first.get("pid"),
         "host": first.get("host"),
-        "missing_files": sorted(set(range(numbers[-1] + 1)) - set(numbers)),
+        "missing_files": sorted(set(range(numbers[-1] + 1)) - set(numbers)
+                                - {n for f in group for n in f.meta.get("skipped", ())}),
     }
 
 

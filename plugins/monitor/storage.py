@@ -116,6 +116,7 @@ class Writer:
         self.next_number = 0
         self.paused = False
         self.paths: list[Path] = []
+        self.skipped: list[int] = []
         self.describe: Any = None  # () -> str: the progress the owner adds to a save message
         self._lock = threading.Lock()
 
@@ -153,7 +154,9 @@ class Writer:
                 "first_trial": columns["trial"][0] if rows else None}
 
         def dump(number: int, handle: io.BufferedWriter) -> None:
-            stamped = {**info, "number": number, "saved_at": time.time()}
+            # "skipped": numbers whose names were taken by something else (never this run's)
+            skipped = [*self.skipped, *range(self.next_number, number)]
+            stamped = {**info, "number": number, "skipped": skipped, "saved_at": time.time()}
             np.savez(handle, **arrays, **{META_KEY: np.array(json.dumps(stamped, default=str))})
 
         self.save_dir.mkdir(parents=True, exist_ok=True)  # removed since the Monitor was built?
@@ -161,6 +164,7 @@ class Writer:
             self.save_dir, self.stem, lambda n: data_file_name(self.stem, self.run, n),
             self.next_number, dump)
         if number != self.next_number:
+            self.skipped.extend(range(self.next_number, number))
             self.logger.warning(
                 "%s: %s was taken by something else; saved as %s instead", self.meta["name"],
                 data_file_name(self.stem, self.run, self.next_number), path.name)
