@@ -8,39 +8,24 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from typing import Any, TextIO
+from typing import Any
 
 import gymnasium as gym
 import numpy as np
 
-__all__ = ["ProgressBar", "run_policy", "summarize"]
+__all__ = ["progress_bar", "run_policy", "summarize"]
 
 
-class ProgressBar:
-    """A one-line text progress bar on a stream (stderr by default), redrawn per percent."""
+def progress_bar(total: int, label: str = "evaluating") -> Any:
+    """A :mod:`tqdm` bar on stderr: live in a terminal, a widget in a notebook, and in a
+    log file (SLURM's, a pipe) at most one redraw every 30 s instead of one per update."""
+    from tqdm.auto import tqdm
 
-    def __init__(self, total: int, label: str = "evaluating", stream: TextIO | None = None,
-                 width: int = 30) -> None:
-        self.total, self.label, self.width = max(1, int(total)), label, width
-        self.stream = stream if stream is not None else sys.stderr
-        self._shown = -1
-        self.update(0)
-
-    def update(self, done: int) -> None:
-        """Show ``done`` of ``total`` (redraws only when the percentage changes)."""
-        percent = min(100, 100 * done // self.total)
-        if percent == self._shown:
-            return
-        self._shown = percent
-        filled = self.width * percent // 100
-        bar = "#" * filled + "." * (self.width - filled)
-        self.stream.write(f"\r{self.label} [{bar}] {done}/{self.total} ({percent}%)")
-        self.stream.flush()
-
-    def close(self) -> None:
-        """End the line."""
-        self.stream.write("\n")
-        self.stream.flush()
+    notebook = tqdm.__module__.startswith("tqdm.notebook")
+    stream = sys.stderr
+    live = notebook or bool(getattr(stream, "isatty", lambda: False)())
+    return tqdm(total=total, desc=label, unit="trial", file=None if notebook else stream,
+                mininterval=0.1 if live else 30.0, dynamic_ncols=live, leave=True)
 
 
 def _action_for(space: gym.Space, action: Any) -> Any:
@@ -70,7 +55,7 @@ def run_policy(step: Callable[[Any], tuple], reset: Callable[[], tuple], space: 
             f"model must be None (random policy) or have a predict(obs, state=None, "
             f"episode_start=None, deterministic=True) method, got {type(model).__name__}"
         )
-    bar = ProgressBar(num_trials) if verbose else None
+    bar = progress_bar(num_trials) if verbose else None
     obs, _ = reset()
     state = None
     start = True
@@ -91,9 +76,9 @@ def run_policy(step: Callable[[Any], tuple], reset: Callable[[], tuple], space: 
             start = bool(info.get("new_trial", False))
             if start:
                 state = None
-                done = trials_done()
+                shown, done = done, trials_done()
                 if bar is not None:
-                    bar.update(done)
+                    bar.update(done - shown)
     finally:
         if bar is not None:
             bar.close()

@@ -117,7 +117,6 @@ class Writer:
         self.paused = False
         self.paths: list[Path] = []
         self.skipped: list[int] = []
-        self.describe: Any = None  # () -> str: the progress the owner adds to a save message
         self._lock = threading.Lock()
 
     def counters(self) -> dict[str, Any]:
@@ -127,16 +126,19 @@ class Writer:
             return {}
         return {"t": getattr(owner, "t", None), "num_tr": getattr(owner, "num_tr", None)}
 
-    def write(self, allow_empty: bool = False, **meta: Any) -> Path | None:
+    def write(self, allow_empty: bool = False, note: str = "", **meta: Any) -> Path | None:
         """Write the table's rows to the run's next file and empty the table.
 
         Returns the path, or ``None`` when nothing was written (no rows and not
         ``allow_empty``, or writing is paused). If writing fails, the rows stay in the
-        table (the next save tries again) and the error propagates.
+        table (the next save tries again) and the error propagates. ``note`` is added to
+        the save's message.
         """
         if self.paused or (self.table.rows == 0 and not allow_empty):
             return None
-        with self._lock, shutdown.signals_held():
+        # Signals held first, then the lock: a SIGTERM handler that saves this writer can
+        # never run while this thread holds its lock (it would wait for itself forever).
+        with shutdown.signals_held(), self._lock:
             columns, rows = self.table.take()
             try:
                 path = self._write_file(columns, rows, meta)
@@ -145,7 +147,7 @@ class Writer:
                 raise
             self.paths.append(path)
         if self.verbose:
-            self._report(path, columns, rows)
+            self._report(path, columns, rows, note)
         return path
 
     def _write_file(self, columns: dict[str, list], rows: int, meta: dict[str, Any]) -> Path:
@@ -171,9 +173,8 @@ class Writer:
         self.next_number = number + 1
         return path
 
-    def _report(self, path: Path, columns: dict[str, list], rows: int) -> None:
-        extra = self.describe() if self.describe is not None else ""
-        name = self.meta["name"]
+    def _report(self, path: Path, columns: dict[str, list], rows: int, note: str) -> None:
+        name, extra = self.meta["name"], f" ({note})" if note else ""
         if rows:
             first = columns["trial"][0]
             self.logger.info("%s: saved trials %s-%s to %s%s", name, first, first + rows - 1,

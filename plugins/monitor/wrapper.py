@@ -10,8 +10,10 @@ activation probes).
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
+import warnings
 import weakref
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -19,8 +21,8 @@ from typing import Any
 
 import gymnasium as gym
 
-from neuroplug import Layer, hookimpl
-from neuroplug_plugins.monitor import shutdown
+from neuroplug import Layer, StackError, hookimpl
+from neuroplug_plugins.monitor import messages, shutdown
 from neuroplug_plugins.monitor.activations import ActivationProbe, collect_readers
 from neuroplug_plugins.monitor.config import Config, ConfigError
 from neuroplug_plugins.monitor.evaluation import run_policy, summarize
@@ -31,6 +33,8 @@ from neuroplug_plugins.monitor.storage import Writer, check_save_dir
 from neuroplug_plugins.monitor.table import TrialTable
 
 __all__ = ["RUNS_DIR_ENV", "Monitor", "default_save_dir"]
+
+messages.install()  # verbose=True is visible where logging is not configured
 
 #: Environment variable naming the directory under which monitors save by default.
 RUNS_DIR_ENV = "NEUROPLUG_RUNS_DIR"
@@ -101,8 +105,9 @@ class Monitor(Layer):
         name: prefix of the saved files; default: the task's class name.
         trigger: save every ``interval`` finished trials (``"trial"``) or steps (``"step"``).
         interval: how often to save, in trials or steps (default 1000).
-        verbose: log progress and saves (through :mod:`logging`, logger
-            ``neuroplug.monitor.<name>``; configure logging to see them).
+        verbose: report every save and the progress (through :mod:`logging`, logger
+            ``neuroplug.monitor.<name>``; shown on stderr until logging is configured,
+            then wherever logging sends it).
         plot_create: keep the last ``plot_steps`` steps and draw them at every save
             (observations heat map, actions vs ground truth, rewards, performance).
         plot_steps: how many recent steps the figures show (default 1000).
@@ -245,17 +250,21 @@ class Monitor(Layer):
             return
         self.data.append(self.num_tr, record)
         self.num_tr += 1
+        log_due = False
         if self.verbose:
             progress = self._progress
             progress[0] += 1
             progress[1] += record["reward"] or 0.0
             progress[2] += record["performance"] or 0.0
-            if self.log_trigger == "trial" and self.num_tr % self.log_interval == 0:
-                self._log_progress()
+            log_due = self.log_trigger == "trial" and self.num_tr % self.log_interval == 0
         if self.trigger == "trial" and self.num_tr % self.interval == 0:
-            path = self._writer.write(t=self.t, num_tr=self.num_tr)
+            # one message per save: the progress line joins it when both are due
+            note = self._progress_note() if log_due else ""
+            path = self._writer.write(t=self.t, num_tr=self.num_tr, note=note)
             if self._plot is not None:  # drawn once this step itself is in the buffer
                 self._draw_after_step = path
+        elif log_due:
+            self._log_progress()
 
     def step(
         self, action: Any, collect_data: bool = True, record: bool = True
@@ -379,29 +388,38 @@ class Monitor(Layer):
         if self._plot is not None:
             self._plot.clear()
 
-    def _log_progress(self) -> None:
+    def _progress_note(self) -> str:
+        """``N trials, M steps; last K trials: mean reward .., performance ..``; restarts
+        the window."""
         trials, reward, performance = self._progress
-        if trials:
-            self.logger.info(
-                "%s: %d trials, %d steps; last %d trials: mean reward %.3f, performance %.3f",
-                self.name, self.num_tr, self.t, trials, reward / trials, performance / trials,
-            )
-        else:
-            self.logger.info("%s: %d trials, %d steps", self.name, self.num_tr, self.t)
         self._progress = [0, 0.0, 0.0]
+        note = f"{self.num_tr} trials, {self.t} steps"
+        if trials:
+            note += (f"; last {trials} trials: mean reward {reward / trials:.3f}, "
+                     f"performance {performance / trials:.3f}")
+        return note
+
+    def _log_progress(self) -> None:
+        self.logger.info("%s: %s", self.name, self._progress_note())
 
     # --- evaluation and plots -------------------------------------------------------------
 
     def evaluate_policy(self, num_trials: int = 100, model: Any | None = None,
                         verbose: bool = True) -> dict[str, Any]:
-        """Run ``num_trials`` trials of a policy and summarise them; nothing is saved.
+        """Run ``num_trials`` trials of a policy on a copy of the stack and summarise them.
 
-        The env is reset first (so evaluation starts on a fresh trial; reset it again before
-        resuming training). ``model`` is ``None`` for a random policy, or any object with
+        The stack being trained is left exactly as it was: the policy runs on a deep copy
+        of it (its trial counters, side-bias blocks, trial history, adaptive noise and
+        random state all stay put), so training after an evaluation is what it would have
+        been without it. The copy starts where the stack is, from a fresh trial (reset).
+        ``model`` is ``None`` for a random policy, or any object with
         ``predict(obs, state=None, episode_start=None, deterministic=True)`` returning
         ``(action, state)`` (stable-baselines3 style); its state is reset at the start of
         every trial. The trials go to ``data_eval`` (emptied first), never to ``data`` or
         the saved files; activation probes keep recording.
+
+        With ``step_fn`` the stack cannot be copied (``step_fn`` steps the original), so
+        the evaluation runs on the stack itself, with a warning.
 
         Returns:
             ``mean_performance``, ``mean_reward`` (the fraction of trials that ended with a
@@ -410,20 +428,47 @@ class Monitor(Layer):
         """
         if isinstance(num_trials, bool) or not isinstance(num_trials, int) or num_trials <= 0:
             raise ValueError(f"num_trials must be a positive int, got {num_trials!r}")
+        if self._closed:
+            raise StackError(f"{type(self).__name__}.evaluate_policy(): this layer was "
+                             f"closed, its hooks are out of the trial loop; build the stack "
+                             f"again")
         self.data_eval.clear_rows()
-        self._evaluating = True
-        self._writer.paused = True
+        if self._step_fn is not None:
+            warnings.warn(
+                "Monitor.evaluate_policy with step_fn: the evaluation steps the stack being "
+                "trained (step_fn steps it, so a copy cannot be evaluated); its state "
+                "(trial counters, blocks, adaptive noise, random state) advances",
+                UserWarning, stacklevel=2)
+            evaluated = self
+        else:
+            evaluated = self._evaluation_copy()
+        evaluated._evaluating = True
+        evaluated._writer.paused = True
         try:
-            run_policy(self._eval_step, self.reset, self.action_space,
-                       lambda: self.data_eval.rows, num_trials, model, verbose)
+            run_policy(lambda action: self._eval_step(evaluated, action),
+                       lambda: Monitor.reset(evaluated), self.action_space,
+                       lambda: evaluated.data_eval.rows, num_trials, model, verbose)
         finally:
-            self._evaluating = False
-            self._writer.paused = False
+            evaluated._evaluating = False
+            evaluated._writer.paused = False
+            if evaluated is not self:
+                evaluated._finalizer()  # the copy saves nothing and is dropped
+                self.data_eval.update(evaluated.data_eval)
+                self.data_eval.rows = evaluated.data_eval.rows
         return summarize(self.data_eval)
 
-    def _eval_step(self, action: Any) -> tuple:
-        result = (self._inner_step if self._step_fn is None else self._step_fn_below)(action)
-        if self.probes:
+    def _evaluation_copy(self) -> Monitor:
+        try:
+            return copy.deepcopy(self)
+        except Exception as exc:
+            raise TypeError(
+                f"Monitor.evaluate_policy runs the policy on a copy of the stack, so that "
+                f"training is unaffected, but the stack cannot be copied: {exc}") from exc
+
+    def _eval_step(self, evaluated: Monitor, action: Any) -> tuple:
+        result = (evaluated._inner_step if evaluated._step_fn is None
+                  else evaluated._step_fn_below)(action)
+        if self.probes:  # the model's layers are the user's: this Monitor's probes see them
             new_trial = result[4].get("new_trial", False)
             for probe in self.probes.values():
                 probe.commit(True)

@@ -80,17 +80,73 @@ def test_evaluation_never_touches_training_data_or_files(monitored, run_trials, 
     env.evaluate_policy(num_trials=4, verbose=False)
     assert env.data_eval.rows == 4
     env.close()
-    with pytest.raises(neuroplug.StackError, match=r"Monitor.reset\(\): this layer was closed"):
+    with pytest.raises(neuroplug.StackError, match=r"evaluate_policy\(\): this layer was closed"):
         env.evaluate_policy(num_trials=4, verbose=False)
 
 
 def test_progress_bar_when_verbose(monitored, capsys):
     env = monitored()
-    env.evaluate_policy(num_trials=20, verbose=True)
+    env.evaluate_policy(num_trials=200, verbose=True)
     err = capsys.readouterr().err
-    assert "20/20 (100%)" in err and "evaluating [" in err
+    assert "evaluating" in err and "200/200" in err
+    # not a terminal (a log file, a pipe): the first and the last state, not 200 redraws
+    assert err.count("\r") <= 3
     env.evaluate_policy(num_trials=5, verbose=False)
     assert capsys.readouterr().err == ""
+
+
+STATEFUL = ["side_bias", "trial_history_v2", ("noise", {"std_noise": 0.2, "perf_th": 0.7,
+                                                         "w": 20, "step_noise": 0.5}),
+            ("monitor", {"interval": 50, "verbose": False})]
+
+
+def _train(env, steps, seed):
+    rng = np.random.default_rng(seed)
+    seen = []
+    for _ in range(steps):
+        obs, reward, _, _, info = env.step(int(rng.integers(3)))
+        seen.append((obs.copy(), reward, info["new_trial"]))
+    return seen
+
+
+@pytest.mark.parametrize("policy", ["random", "oracle"])
+def test_training_after_an_evaluation_is_as_without_it(policy, tmp_path):
+    """Side-bias blocks, trial history, adaptive noise and random state stay put."""
+    stacks = [neuroplug.make_stack("dm", [*STATEFUL[:-1], ("monitor", {
+        "interval": 50, "verbose": False, "save_dir": tmp_path / name})])
+        for name in ("plain", "evaluated")]
+    for env in stacks:
+        env.reset(seed=5)
+        _train(env, 700, seed=1)
+    noise = stacks[1].env
+    std_before = noise.std_noise
+    model = OracleModel() if policy == "oracle" else None
+    stacks[1].evaluate_policy(num_trials=150, model=model, verbose=False)
+    assert stacks[1].data_eval.rows == 150
+    assert noise.std_noise == std_before
+    plain, evaluated = (_train(env, 3000, seed=2) for env in stacks)
+    for (o1, r1, n1), (o2, r2, n2) in zip(plain, evaluated, strict=True):
+        np.testing.assert_array_equal(o1, o2)
+        assert (r1, n1) == (r2, n2)
+    assert stacks[0].num_tr == stacks[1].num_tr
+    for env in stacks:
+        env.close()
+    from neuroplug_plugins.monitor import load_run
+
+    a, b = load_run(tmp_path / "plain"), load_run(tmp_path / "evaluated")
+    for column in ("trial", "action", "reward", "params.coh", "params.ground_truth"):
+        np.testing.assert_array_equal(a[column], b[column])
+
+
+def test_evaluation_with_step_fn_warns_that_it_steps_the_stack(monitored):
+    inner = neuroplug.make("dm")
+    from neuroplug_plugins.monitor import Monitor
+
+    env = Monitor(inner, step_fn=lambda action: inner.step(action), verbose=False)
+    env.reset(seed=0)
+    with pytest.warns(UserWarning, match="step_fn: the evaluation steps the stack"):
+        result = env.evaluate_policy(num_trials=10, verbose=False)
+    assert result["num_trials"] == 10 and env.num_tr == 0
 
 
 def test_bad_arguments(monitored):

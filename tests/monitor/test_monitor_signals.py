@@ -199,3 +199,38 @@ def test_a_failed_save_keeps_the_rows_for_the_next_one(tmp_path, monkeypatch):
     env.close()
     np.testing.assert_array_equal(load_run(tmp_path)["trial"], np.arange(recorded))
     assert not [p for p in os.listdir(tmp_path) if p.endswith(".tmp")]
+
+
+def test_sigterm_during_a_save_is_handled_after_it_and_chains_to_the_program(tmp_path,
+                                                                            monkeypatch):
+    import neuroplug
+    from neuroplug_plugins.monitor import files
+
+    calls = []
+
+    def programs_handler(signum, frame):
+        calls.append(signum)
+
+    original = signal.signal(signal.SIGTERM, programs_handler)
+    try:
+        env = neuroplug.make_stack("dm", [("monitor", {
+            "interval": 5, "save_dir": tmp_path, "verbose": False})])
+        real = files._temporary
+
+        def sigterm_mid_save(*args):
+            if not calls:
+                signal.raise_signal(signal.SIGTERM)
+                assert calls == []  # held: the program's handler has not run yet
+            return real(*args)
+
+        monkeypatch.setattr(files, "_temporary", sigterm_mid_save)
+        env.reset(seed=0)
+        for _ in range(400):
+            env.step(env.action_space.sample())
+        assert calls == [signal.SIGTERM]  # delivered once, after the save
+        recorded = env.num_tr
+        env.close()
+        assert signal.getsignal(signal.SIGTERM) is programs_handler  # put back
+        np.testing.assert_array_equal(load_run(tmp_path)["trial"], np.arange(recorded))
+    finally:
+        signal.signal(signal.SIGTERM, original)
