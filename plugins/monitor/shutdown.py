@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from types import FrameType
 from typing import Any, Protocol
 
-__all__ = ["signals_held", "unwatch", "watch"]
+__all__ = ["forget_all", "signals_held", "unwatch", "watch"]
 
 _HELD = tuple(s for s in (getattr(signal, "SIGINT", None), getattr(signal, "SIGTERM", None))
               if s is not None)
@@ -111,3 +111,8 @@ def unwatch(writer: Flushable) -> None:
             with contextlib.suppress(ValueError, OSError):
                 signal.signal(_SIGTERM, _previous if _previous is not None else signal.SIG_DFL)
             _previous = None
+
+
+def forget_all() -> None:
+    """Watch nothing (in a forked child: the writers it inherited are the parent's)."""
+    _open.clear()

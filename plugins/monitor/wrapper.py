@@ -22,6 +22,7 @@ from typing import Any
 import gymnasium as gym
 
 from neuroplug import Layer, StackError, hookimpl
+from neuroplug.fidelity import declare_difference
 from neuroplug_plugins.monitor import messages, shutdown
 from neuroplug_plugins.monitor.activations import ActivationProbe, collect_readers
 from neuroplug_plugins.monitor.config import Config, ConfigError
@@ -35,6 +36,25 @@ from neuroplug_plugins.monitor.table import TrialTable
 __all__ = ["RUNS_DIR_ENV", "Monitor", "default_save_dir"]
 
 messages.install()  # verbose=True is visible where logging is not configured
+
+#: Every live Monitor of this process, for :func:`_after_fork_in_child`.
+_LIVE: weakref.WeakSet[Monitor] = weakref.WeakSet()
+
+
+def _after_fork_in_child() -> None:
+    """A forked process is a copy: each Monitor it inherited becomes a new run there.
+
+    Without this, the child would save the parent's unsaved trials a second time (at its
+    exit, on SIGTERM, at garbage collection), into the parent's run.
+    """
+    shutdown.forget_all()
+    for monitor in list(_LIVE):
+        monitor._finalizer.detach()
+        monitor._start_run(copied_from=monitor.run_id)
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 #: Environment variable naming the directory under which monitors save by default.
 RUNS_DIR_ENV = "NEUROPLUG_RUNS_DIR"
@@ -92,6 +112,20 @@ def _apply(config: Config, given: Mapping[str, Any]) -> Config:
         except ConfigError as exc:
             raise ConfigError(arg, exc.problem, what="Monitor argument") from None
     return config
+
+
+declare_difference(
+    "monitor.evaluate_on_a_copy", component="wrapper monitor", kind="bug fix",
+    neurogym="Monitor.evaluate_policy steps the monitored env itself: the evaluation's "
+    "trials advance the stack being trained (trial counters, side-bias blocks, trial "
+    "history, adaptive noise, random state), so training after an evaluation differs",
+    neuroplug="evaluate_policy runs the policy on a deep copy of the stack, from a fresh "
+    "trial; the stack being trained is left exactly as it was (with step_fn, which steps "
+    "the original, it evaluates the stack itself and warns)",
+    reason="an evaluation must not change the experiment it measures",
+    test="tests/monitor/test_monitor_eval.py::"
+    "test_training_after_an_evaluation_is_as_without_it",
+)
 
 
 class Monitor(Layer):
@@ -230,6 +264,7 @@ class Monitor(Layer):
         )
         self._finalizer = weakref.finalize(self, self._writer.final_flush)
         shutdown.watch(self._writer)
+        _LIVE.add(self)
 
     def __del__(self) -> None:
         # Garbage collection: save the tail while the counters are still readable (the

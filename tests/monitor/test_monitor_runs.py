@@ -87,9 +87,10 @@ def _monitored_dm(save_dir: str):
         "interval": 10, "save_dir": save_dir, "verbose": False})])
 
 
-def test_async_vector_env_workers_keep_their_trials_apart(tmp_path):
+@pytest.mark.parametrize("context", ["spawn", "fork"])
+def test_async_vector_env_workers_keep_their_trials_apart(tmp_path, context):
     envs = gym.vector.AsyncVectorEnv(
-        [lambda: _monitored_dm(str(tmp_path))] * 2, context="spawn")
+        [lambda: _monitored_dm(str(tmp_path))] * 2, context=context)
     try:
         envs.reset(seed=0)
         for _ in range(600):
@@ -175,3 +176,36 @@ def test_names_that_look_alike_on_disk_stay_apart(tmp_path):
         assert set(table["run"]) == {env.run_id}
         np.testing.assert_array_equal(table["trial"], np.arange(env.num_tr))
         env.close()
+
+
+def _child_continues(env, steps):
+    env.reset(seed=9)
+    for _ in range(steps):
+        env.step(1)
+    print(env.run_id, env.num_tr, flush=True)
+    env.close()
+
+
+def test_a_forked_process_is_a_new_run_and_never_saves_the_parents_trials(tmp_path):
+    import multiprocessing
+
+    env = _monitored_dm(str(tmp_path))  # interval 10
+    _step_randomly([env], 333)
+    assert env.data.rows > 0  # unsaved trials at the fork
+    context = multiprocessing.get_context("fork")
+    queue = context.SimpleQueue()
+
+    def child():
+        _child_continues(env, 300)
+        queue.put((env.run_id, env.num_tr, env._writer.meta["copied_from"]))
+
+    process = context.Process(target=child)
+    process.start()
+    process.join(timeout=60)
+    assert process.exitcode == 0
+    child_run, child_trials, copied_from = queue.get()
+    assert child_run != env.run_id and copied_from == env.run_id
+    _step_randomly([env], 200)
+    recorded = {env.run_id: env.num_tr, child_run: child_trials}
+    env.close()
+    assert_read_back_once(tmp_path, recorded)
