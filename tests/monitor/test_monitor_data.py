@@ -272,3 +272,41 @@ def test_metadata_counts_steps_and_trials_at_each_save(monitored, tmp_path):
     metas = [json.loads(str(_load(f)["__meta__"])) for f in _files(tmp_path)]
     assert [m["num_tr"] for m in metas] == [2 * (i + 1) for i in range(len(metas))]
     assert [m["t"] for m in metas] == ends[1::2][: len(metas)]
+
+
+def test_list_runs_reads_only_metadata_and_describes_each_run(monitored, run_trials,
+                                                              tmp_path):
+    from neuroplug_plugins.monitor import list_runs
+
+    first = monitored(interval=4, save_dir=tmp_path / "a", name="first")
+    second = monitored(interval=4, save_dir=tmp_path / "b", name="second")
+    run_trials(first, 10)
+    run_trials(second, 8)
+    first.close()
+    second.close()
+    runs = list_runs(tmp_path)  # recursive
+    assert list(runs) == [first.run_id, second.run_id]
+    info = runs[first.run_id]
+    assert (info["name"], info["task"], info["trials"]) == (
+        "first", "PerceptualDecisionMaking", 10)
+    assert info["files"] == first.files and info["missing_files"] == []
+    first.files[1].unlink()
+    with pytest.warns(UserWarning, match=r"file number\(s\) \[1\] are missing"):
+        table = load_run(tmp_path, run=first.run_id)
+    assert table["trial"].tolist() == [0, 1, 2, 3, 8, 9]
+    assert list_runs(tmp_path, name="second") == {second.run_id: runs[second.run_id]}
+
+
+def test_to_pandas(monitored, run_trials, tmp_path):
+    env = monitored(interval=5, save_dir=tmp_path)
+    run_trials(env, 10)
+    table = env.load_run()
+    try:
+        import pandas  # noqa: F401
+    except ImportError:
+        with pytest.raises(ImportError, match="pip install pandas"):
+            table.to_pandas()
+        return
+    frame = table.to_pandas()
+    assert len(frame) == 10 and set(frame["run"]) == {env.run_id}
+    np.testing.assert_array_equal(frame["trial"], np.arange(10))

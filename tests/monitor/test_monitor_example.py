@@ -48,3 +48,31 @@ def test_running_the_example_twice_keeps_the_runs_apart(tmp_path):
     assert len(table["trial"]) == 600 and len(table.runs) == 2
     for run in table.runs:
         np.testing.assert_array_equal(table["trial"][table["run"] == run], np.arange(300))
+
+
+VECTOR = EXAMPLE.with_name("monitor_vector_envs.py")
+
+
+def _vector(tmp_path, *extra):
+    result = subprocess.run(
+        [sys.executable, str(VECTOR), "--save-dir", str(tmp_path / "vec"), "--steps", "400",
+         *extra], capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_vector_env_example_keeps_every_workers_trials(tmp_path):
+    out = _vector(tmp_path)
+    runs = re.findall(r"run (\S+): (\d+) trials recorded, (\d+) read back", out)
+    assert len(runs) == 4 and all(a == b and int(a) > 0 for _, a, b in runs)
+    assert "4 workers" in out and "the folder holds 4 run(s)" in out
+    table = load_run(tmp_path / "vec")
+    assert sorted(table.runs) == sorted(run for run, _, _ in runs)
+
+
+def test_vector_env_example_with_sb3(tmp_path):
+    import pytest
+
+    pytest.importorskip("stable_baselines3")
+    out = _vector(tmp_path, "--sb3", "--envs", "2")
+    assert "2 workers" in out and "none lost or repeated" in out
