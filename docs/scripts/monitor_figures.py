@@ -47,16 +47,18 @@ def main() -> None:
             obs, _, _, _, info = env.step(action)
             if info["new_trial"]:
                 trials, state = trials + 1, None
-        env.close()
+        env.save()
         fig = env.plot_training_history(figsize=(8, 4.5), save_fig=False)
         fig.savefig(FIGURES / "monitor_training_history.png", dpi=70)
         plt.close(fig)
-        shutil.copy(Path(tmp) / "docs-000005_steps.png", FIGURES / "monitor_steps.png")
+        sixth = env.files[5]
+        shutil.copy(sixth.with_name(f"{sixth.stem}_steps.png"), FIGURES / "monitor_steps.png")
 
         try:
             import torch
         except ImportError:
             print("torch is not installed: skipping monitor_activations.png")
+            env.close()
             return
         torch.manual_seed(0)
         rnn = torch.nn.RNN(input_size=3, hidden_size=16)
@@ -73,6 +75,7 @@ def main() -> None:
         fig.savefig(FIGURES / "monitor_activations.png", dpi=70)
         plt.close(fig)
         env.data.clear_rows()  # these trials were only for the probe
+        env.close()
     for path in sorted(FIGURES.glob("monitor_*.png")):
         print(f"{path.relative_to(ROOT)}: {path.stat().st_size // 1024} KiB")
 
