@@ -52,6 +52,10 @@ FILE_MODE = 0o666 & ~_UMASK
 _NO_HARD_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.ENOSYS, errno.EMLINK}
 
 
+#: The longest stem, in UTF-8 bytes.
+STEM_BYTES = 120
+
+
 def new_run_id() -> str:
     """``YYYYMMDD-HHMMSS-xxxxxxxx``: local start time and 32 random bits from the OS."""
     return f"{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(4)}"
@@ -60,11 +64,17 @@ def new_run_id() -> str:
 def file_stem(name: str) -> str:
     """``name`` made safe as a file-name prefix; letters of any script are kept.
 
-    Two names may give the same stem (``a b`` and ``a/b``): files stay apart all the same,
+    Stems are cut to 120 bytes (UTF-8). Two names may give the same stem (``a b`` and
+    ``a/b``, or two long names that start alike): files stay apart all the same,
     by run id, and :func:`~neuroplug_plugins.monitor.load_run` selects by the name
     recorded in each file, not by the stem.
     """
-    return re.sub(r"[^\w.-]+", "_", name).strip("._-") or "monitor"
+    stem = re.sub(r"[^\w.-]+", "_", name).strip("._-") or "monitor"
+    # File names are limited to 255 bytes; with the run id, number and suffix added, a
+    # stem of at most 120 bytes always fits.
+    while len(stem.encode()) > STEM_BYTES:
+        stem = stem[:-1]
+    return stem
 
 
 def data_file_name(stem: str, run: str, number: int) -> str:

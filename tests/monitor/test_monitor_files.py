@@ -11,6 +11,8 @@ import subprocess
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import neuroplug
 from neuroplug_plugins.monitor import ConfigError, Monitor, SaveDirError, load_run
@@ -126,3 +128,21 @@ def test_a_read_only_save_dir_is_an_error_at_construction(tmp_path):
     folder.mkdir()
     with _read_only(folder), pytest.raises(SaveDirError, match=rf"cannot write in '{folder}'"):
         _monitor(folder)
+
+
+@settings(max_examples=40, deadline=None)
+@given(name=st.text(min_size=1, max_size=300))
+def test_any_name_saves_and_reads_back_under_that_name(tmp_path_factory, name):
+    folder = tmp_path_factory.mktemp("names")
+    if not name.strip():
+        with pytest.raises(ConfigError, match="'name'"):
+            _monitor(folder, name=name)
+        return
+    env = _monitor(folder, name=name, interval=2)
+    _run(env, 100)
+    env.close()
+    assert env.save_dir == folder and all(f.parent == folder for f in env.files)
+    assert all(len(f.name.encode()) <= 255 for f in env.files)
+    table = load_run(folder, name=name)
+    assert set(table["run"]) == {env.run_id}
+    np.testing.assert_array_equal(table["trial"], np.arange(env.num_tr))
