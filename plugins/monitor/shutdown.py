@@ -6,6 +6,7 @@ Two mechanisms, both only in the main thread (the only one Python runs signal ha
   written and the in-memory table cleared are held and delivered, to whatever handler was
   in place, once both are done. So Ctrl-C can never land between "file written" and "table
   cleared" (which would save that interval twice, once more at exit).
+* At interpreter exit every watched writer (one per open Monitor) saves its rows.
 * While at least one Monitor is open, a SIGTERM handler (:func:`watch`) saves every open
   Monitor's unsaved trials, then does what the previous handler would: call it, ignore
   the signal, or -- the default -- terminate the process by SIGTERM as if nothing had
@@ -14,6 +15,7 @@ Two mechanisms, both only in the main thread (the only one Python runs signal ha
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import signal
@@ -78,10 +80,17 @@ def _deliver(signum: int, frame: FrameType | None, handler: Any) -> None:
     os.kill(os.getpid(), signum)
 
 
-def _on_sigterm(signum: int, frame: FrameType | None) -> None:
+def _flush_open() -> None:
     for writer in list(_open):
         writer.flush()
+
+
+def _on_sigterm(signum: int, frame: FrameType | None) -> None:
+    _flush_open()
     _deliver(signum, frame, _previous)
+
+
+atexit.register(_flush_open)  # interpreter exit: every Monitor still open saves its tail
 
 
 def watch(writer: Flushable) -> None:

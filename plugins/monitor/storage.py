@@ -99,10 +99,9 @@ def check_save_dir(path: Path) -> Path:
 class Writer:
     """Writes a :class:`TrialTable` to a run's numbered files.
 
-    It holds only a weak reference to its Monitor (``owner``), so a ``weakref.finalize``
-    on the Monitor can flush the remainder at garbage collection or interpreter exit
-    without keeping the Monitor alive; at exit (and on SIGTERM) the Monitor is still
-    there and its step and trial counters go into the file's metadata.
+    It holds only a weak reference to its Monitor (``owner``), so that the writers
+    :mod:`.shutdown` watches (to save them on SIGTERM and at interpreter exit) never keep
+    a Monitor alive; the owner's step and trial counters go into each file's metadata.
     """
 
     def __init__(self, table: TrialTable, save_dir: Path, stem: str, run: str,
@@ -182,17 +181,11 @@ class Writer:
         else:
             self.logger.info("%s: saved an empty interval to %s%s", name, path, extra)
 
-    def flush(self) -> None:
-        """Write whatever rows are unsaved, never raising (the finalizer's and SIGTERM's)."""
+    def flush(self, **counters: Any) -> None:
+        """Write whatever rows are unsaved, never raising (for exit, SIGTERM and garbage
+        collection); ``counters`` (``t``, ``num_tr``) default to the owner's."""
         try:
-            self.write(**self.counters())
+            self.write(**(counters or self.counters()))
         except Exception:  # at exit there is nobody left to catch it
             self.logger.exception("%s: could not save the remaining trials",
                                   self.meta.get("name"))
-
-    def final_flush(self) -> None:
-        """:meth:`flush`, and stop watching for SIGTERM (the Monitor is closed or gone)."""
-        try:
-            self.flush()
-        finally:
-            shutdown.unwatch(self)

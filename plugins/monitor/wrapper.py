@@ -49,7 +49,6 @@ def _after_fork_in_child() -> None:
     """
     shutdown.forget_all()
     for monitor in list(_LIVE):
-        monitor._finalizer.detach()
         monitor._start_run(copied_from=monitor.run_id)
 
 
@@ -262,16 +261,20 @@ class Monitor(Layer):
             self.trigger == "step" or (self.verbose and self.log_trigger == "step")
             or self._plot is not None or bool(self.probes)
         )
-        self._finalizer = weakref.finalize(self, self._writer.final_flush)
-        shutdown.watch(self._writer)
+        shutdown.watch(self._writer)  # saved on SIGTERM and at interpreter exit
         _LIVE.add(self)
 
+    def _retire(self) -> None:
+        """Nothing more to save: stop watching for SIGTERM and exit."""
+        shutdown.unwatch(self._writer)
+        _LIVE.discard(self)
+
     def __del__(self) -> None:
-        # Garbage collection: save the tail while the counters are still readable (the
-        # finalizer, which also covers interpreter exit, then finds nothing left).
+        # Garbage collection (cycles included: PEP 442) saves the tail, with the counters.
         writer = self.__dict__.get("_writer")
         if writer is not None:
-            writer.flush()
+            writer.flush(t=self.__dict__.get("t"), num_tr=self.__dict__.get("num_tr"))
+            shutdown.unwatch(writer)
 
     # --- the trial loop -----------------------------------------------------------------
 
@@ -385,7 +388,7 @@ class Monitor(Layer):
         path = self.save()
         if path is None and self._plot is not None and self._plot.since_draw:
             self._draw(self.save_dir / f"{self._file_name}-{self.run_id}-final.npz")
-        self._finalizer()  # nothing left to save; stop watching for SIGTERM
+        self._retire()
         super().close()
 
     @property
@@ -487,7 +490,7 @@ class Monitor(Layer):
             evaluated._evaluating = False
             evaluated._writer.paused = False
             if evaluated is not self:
-                evaluated._finalizer()  # the copy saves nothing and is dropped
+                evaluated._retire()  # the copy saves nothing and is dropped
                 self.data_eval.update(evaluated.data_eval)
                 self.data_eval.rows = evaluated.data_eval.rows
         return summarize(self.data_eval)
@@ -612,7 +615,7 @@ class Monitor(Layer):
 
     def __getstate__(self) -> dict[str, Any]:
         state = super().__getstate__()
-        for private in ("_finalizer", "_writer", "data"):  # the original's run, not the copy's
+        for private in ("_writer", "data"):  # the original's run, not the copy's
             state.pop(private, None)
         state["probes"] = {}  # hooks belong to the live layers of this process
         return state

@@ -122,11 +122,16 @@ def test_remainder_is_saved_at_interpreter_exit(tmp_path):
         n = 0
         while n < 17:
             n += env.step(1)[4]["new_trial"]
+        print(env.t)
         # no close(): the monitor must save at exit
     """)
-    subprocess.run([sys.executable, "-c", script], check=True, timeout=120)
+    out = subprocess.run([sys.executable, "-c", script], check=True, timeout=120,
+                         capture_output=True, text=True).stdout
     table = load_run(tmp_path)
     np.testing.assert_array_equal(table["trial"], np.arange(17))
+    (path,) = _files(tmp_path)
+    meta = json.loads(str(_load(path)["__meta__"]))
+    assert (meta["t"], meta["num_tr"]) == (int(out), 17)
 
 
 def test_remainder_is_saved_when_the_monitor_is_collected(monitored, tmp_path):
@@ -137,9 +142,13 @@ def test_remainder_is_saved_when_the_monitor_is_collected(monitored, tmp_path):
     n = 0
     while n < 3:
         n += env.step(2)[4]["new_trial"]
+    t = env.t
     del env
     gc.collect()
     assert len(load_run(tmp_path)["trial"]) == 3
+    (path,) = _files(tmp_path)
+    meta = json.loads(str(_load(path)["__meta__"]))
+    assert (meta["t"], meta["num_tr"]) == (t, 3)
 
 
 def test_table_columns_are_typed_for_every_kind_of_parameter(tmp_path):
