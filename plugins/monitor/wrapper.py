@@ -410,8 +410,8 @@ class Monitor(Layer):
         draw_steps(steps, figure, self.ext,
                    title=f"{self.name}: last {len(steps['action'])} steps (step {self.t})")
         plot.since_draw = 0
-        if self.verbose:
-            self.logger.info("%s: drew the last %d steps to %s", self.name,
+        if self.verbose:  # debug: a save reports itself once, in the save's line
+            self.logger.debug("%s: drew the last %d steps to %s", self.name,
                              len(steps["action"]), figure)
 
     def store_data(self, obs: Any, action: Any, rew: float, info: dict[str, Any]) -> None:
