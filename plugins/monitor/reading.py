@@ -63,12 +63,16 @@ class RunTable(dict):
 class _File:
     """One data file found on disk, with its metadata read and checked."""
 
-    __slots__ = ("meta", "number", "path", "run")
+    __slots__ = ("meta", "number", "path", "rows", "run", "stem")
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.meta = _read_meta(path)
         match = DATA_FILE.match(path.name)
+        legacy = match or LEGACY_DATA_FILE.match(path.name)
+        self.stem = legacy["name"] if legacy else None
+        #: as stated by the file; very early format-1 files state none (see :meth:`read`)
+        self.rows: int | None = self.meta.get("rows")
         if self.meta.get("format") == FORMAT:
             if match is None or (match["run"], int(match["number"])) != (
                     self.meta.get("run"), self.meta.get("number")):
@@ -83,10 +87,7 @@ class _File:
         self.number = int(self.meta.get("number", 0))
 
     def matches(self, name: str | None) -> bool:
-        if name is None:
-            return True
-        stem = DATA_FILE.match(self.path.name) or LEGACY_DATA_FILE.match(self.path.name)
-        return name in (self.meta.get("name"), stem["name"] if stem else None)
+        return name is None or name in (self.meta.get("name"), self.stem)
 
     def read(self) -> dict[str, np.ndarray]:
         """The file's columns, each checked against the row count the file states."""
@@ -95,9 +96,9 @@ class _File:
                 arrays = {key: npz[key] for key in npz.files if key != META_KEY}
         except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
             raise MonitorFileError(f"{os.fspath(self.path)}: cannot be read: {exc}") from None
-        rows = self.meta.get("rows")
-        if rows is None:  # very early format-1 files
-            rows = len(arrays.get("trial", ()))
+        if self.rows is None:
+            self.rows = len(arrays.get("trial", ()))
+        rows = self.rows
         for column, values in arrays.items():
             if values.ndim == 0 or len(values) != rows:
                 raise MonitorFileError(
@@ -186,7 +187,7 @@ def _info(group: list[_File]) -> dict[str, Any]:
     return {
         "name": first.get("name"), "task": first.get("task"),
         "files": [f.path for f in group],
-        "trials": sum(int(f.meta.get("rows") or 0) for f in group),
+        "trials": sum(f.rows or 0 for f in group),
         "started_at": first.get("started_at"), "last_saved_at": last.get("saved_at"),
         "copied_from": first.get("copied_from"), "pid": first.get("pid"),
         "host": first.get("host"),
@@ -253,10 +254,8 @@ def _table(runs: dict[str, list[_File]], path: Path) -> RunTable:
                 stacklevel=3)
         for file in group:
             arrays = file.read()
-            rows = int(file.meta.get("rows") if file.meta.get("rows") is not None
-                       else len(arrays.get("trial", ())))
-            arrays["run"] = np.full(rows, run_id)
-            parts.append((arrays, rows))
+            arrays["run"] = np.full(file.rows, run_id)
+            parts.append((arrays, file.rows))
     table = RunTable(_concat(parts))
     table.runs = table_runs
     return table

@@ -38,7 +38,7 @@ class Flushable(Protocol):
 
 _open: weakref.WeakSet[Any] = weakref.WeakSet()
 _previous: Any = None  # the SIGTERM handler ours replaced
-_lock = threading.RLock()  # a finalizer may unwatch while watch runs (GC)
+_lock = threading.RLock()  # a Monitor's __del__ may unwatch while watch runs (GC)
 
 
 def _in_main_thread() -> bool:
