@@ -17,9 +17,11 @@ A layer above a foreign gymnasium wrapper (``TransformObservation`` between two 
 runs its observation and step-logging hooks in its own ``step``, on what that wrapper
 returned, so every wrapper's effect comes in the order the stack lists them.
 
-gymnasium 1.x does not forward unknown attributes through wrappers; reach the task with
-``layer.task`` (or ``layer.unwrapped``) and other layers' attributes with
-``layer.get_wrapper_attr(name)``.
+Public attributes a layer does not have are read from the env below it, as gymnasium
+0.29 (NeuroGym's) did and gymnasium 1.x no longer does: ``env.timing``, ``env.dt``,
+``env.ob``, ``env.gt``, ``env.trial`` and ``env.new_trial()`` work on a whole stack (under a
+multi-env layer, on its current env). Names starting with ``_`` or ``neuroplug_`` (hook
+implementations) are never forwarded, and setting an attribute sets it on the layer.
 """
 
 from __future__ import annotations
@@ -266,6 +268,20 @@ class Layer(gym.Wrapper, RecordConstructorArgs):
         check_free(env, type(self).__name__)
         RecordConstructorArgs.__init__(self, **recorded)
         gym.Wrapper.__init__(self, env)
+
+    def __getattr__(self, name: str) -> Any:
+        """Read a public attribute this layer lacks from the env below (see the module
+        docstring); called only when normal lookup fails."""
+        env = self.__dict__.get("env")
+        if env is None or name.startswith(("_", "neuroplug_")):
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        try:
+            return getattr(env, name)
+        except AttributeError:
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}, nor has any env "
+                f"below it ({task_label(env)})"
+            ) from None
 
     # --- structure ------------------------------------------------------------------
 

@@ -204,6 +204,10 @@ class Registry:
         """Registered entries of one kind, sorted by name."""
         return [self._entries[kind][name] for name in self.names(kind)]
 
+    def entries_in_order(self, kind: Kind) -> list[Entry]:
+        """Registered entries of one kind, in the order they were registered."""
+        return list(self._entries[kind].values())
+
 
 # --- the process's registry ---------------------------------------------------------------
 

@@ -33,8 +33,14 @@ def get_schedule(name: str) -> Entry:
 
 
 def list_tasks(tag: str | None = None, collection: str | None = None) -> list[str]:
-    """Names of the registered tasks, optionally only those with ``tag`` / in ``collection``."""
-    entries = get_registry().entries("task")
+    """Names of the registered tasks, optionally only those with ``tag`` / in ``collection``.
+
+    Sorted by name; a collection's tasks come in the order its plugin registered them
+    (for yang19, NeuroGym's: the index of a task in a multi-task stack's one-hot input).
+    """
+    registry = get_registry()
+    entries = (registry.entries("task") if collection is None
+               else registry.entries_in_order("task"))
     return [
         e.name
         for e in entries

@@ -61,6 +61,17 @@ declare_difference(
     test="tests/test_fidelity.py::test_info_trial_is_the_trial_that_ended",
 )
 declare_difference(
+    "core.reset_options", component="core TrialEnv", kind="design",
+    neurogym="reset(options=) reads 'no_step' (return a random sample of the observation "
+    "space instead of taking the hidden step) and 'step_fn' (the function that takes it) and "
+    "ignores every other key",
+    neuroplug="'no_step' and 'step_fn' are accepted and change nothing (reset takes no step "
+    "and returns the trial's first observation); any other key is a ValueError naming it",
+    reason="a misspelt or unsupported option silently ignored is a run that is not what its "
+    "author wrote",
+    test="tests/test_neurogym_programs.py::test_reset_options_are_checked",
+)
+declare_difference(
     "core.add_period_follows_the_last", component="core TrialEnv", kind="design",
     neurogym="add_period(name) without after= or before= starts the period at time 0, "
     "overlapping any earlier one (only a list of periods is laid end to end)",
@@ -69,6 +80,44 @@ declare_difference(
     "tasks always pass after= or a list, where both agree",
     test="tests/test_fidelity.py::test_add_period_alone_follows_the_last_period",
 )
+
+
+class _ObNow:
+    """The type of :data:`OBNOW`."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "OBNOW"
+
+    def __reduce__(self) -> str:
+        return "OBNOW"
+
+
+#: What ``_step`` returns as its observation to let the loop supply the next one (``ob[t +
+#: 1]``, or the next trial's ``ob[0]``); ``TrialEnv.ob_now`` is this, as in NeuroGym.
+#: ``None`` means the same.
+OBNOW = _ObNow()
+
+#: The keys ``reset(options=...)`` accepts: NeuroGym's, which change nothing here (see the
+#: difference ``core.reset_options``).
+RESET_OPTIONS = frozenset({"no_step", "step_fn"})
+
+
+def check_reset_options(options: Any) -> None:
+    """Raise ``ValueError`` for ``reset`` options this library does not know."""
+    if options is None:
+        return
+    if not isinstance(options, Mapping):
+        raise TypeError(f"reset: options must be a mapping or None, got {options!r}")
+    unknown = sorted(map(repr, set(options) - RESET_OPTIONS))
+    if unknown:
+        raise ValueError(
+            f"reset: unknown option(s) {', '.join(unknown)}; accepted: "
+            f"{sorted(RESET_OPTIONS)} (NeuroGym's, which change nothing here: reset takes "
+            f"no step). To set the first trial's parameters, call new_trial(**params) after "
+            f"reset"
+        )
 
 
 class TimingDict(dict):
@@ -434,9 +483,10 @@ class TrialEnv(gym.Env):
         return self.gt[self._time_slices(period)[0]]
 
     @property
-    def ob_now(self) -> np.ndarray:
-        """The observation at the current step."""
-        return self.ob[self.t_ind]
+    def ob_now(self) -> _ObNow:
+        """:data:`OBNOW`, as in NeuroGym: ``return self.ob_now, reward, ...`` from ``_step``
+        lets the loop supply the next observation. The current one is ``ob[t_ind]``."""
+        return OBNOW
 
     @property
     def gt_now(self) -> Any:
@@ -451,8 +501,10 @@ class TrialEnv(gym.Env):
 
     def _step(self, action: Any) -> tuple[Any, float, bool, bool, dict[str, Any]]:
         """Judge ``action`` at the current step; return ``(ob, reward, terminated,
-        truncated, info)`` like NeuroGym. ``ob`` is ignored: the loop supplies the next
-        observation. Set ``info["new_trial"] = True`` to end the trial."""
+        truncated, info)`` like NeuroGym. With ``ob`` ``None`` or :data:`OBNOW`
+        (``self.ob_now``) the loop supplies the next observation from the trial's buffer;
+        an array is the observation returned, as in NeuroGym. Set ``info["new_trial"] =
+        True`` to end the trial."""
         raise NotImplementedError
 
     def new_trial(self, **kwargs: Any) -> dict[str, Any]:
@@ -484,51 +536,73 @@ class TrialEnv(gym.Env):
         The common case (the trial goes on, no per-step hook) is kept to a few attribute
         reads: it is what every agent and every wrapper pays on every step.
         """
-        _, reward, terminated, truncated, info = self._step(action)
+        given, reward, terminated, truncated, info = self._step(action)
+        if given is not None:
+            given = None if given is OBNOW else self._check_given(given)
         t_ind = self.t_ind
         if "gt" not in info and self._gt_built:
             info["gt"] = self.gt[t_ind]
         t_ind += 1
         if info.get("new_trial") or t_ind >= self._tmax_ind:
-            return self._step_ending_trial(action, reward, terminated, truncated, info)
+            return self._step_ending_trial(action, reward, terminated, truncated, info, given)
         info["new_trial"] = False
         self.t_ind = t_ind
         self.t = t_ind * self.dt
         if self.hooks.per_step:
             obs, reward = self._run_step_hooks(
-                action, reward, terminated, truncated, info, False
+                action, reward, terminated, truncated, info, False, given
             )
-        else:
+        elif given is None:
             # A row of this trial's buffer: each trial gets a new buffer and rows are never
             # written once returned, so no two observations share memory.
             obs = self.ob[t_ind]
+        else:
+            obs = given
         self._trial_reward_acc += reward
         return obs, reward, terminated, truncated, info
 
+    def _check_given(self, given: Any) -> np.ndarray:
+        """The observation ``_step`` returned, checked against the observation space."""
+        given = np.asarray(given)
+        shape = self.observation_space.shape
+        if given.shape != shape:
+            raise ValueError(
+                f"{type(self).__name__}._step returned an observation of shape {given.shape}; "
+                f"the observation space has shape {shape}. Return self.ob_now (or None) to "
+                f"let the trial's buffer supply it"
+            )
+        return given
+
     def _step_ending_trial(self, action: Any, reward: float, terminated: bool,
-                           truncated: bool, info: dict[str, Any]
+                           truncated: bool, info: dict[str, Any], given: Any = None
                            ) -> tuple[np.ndarray, float, bool, bool, dict[str, Any]]:
-        """The step that ends a trial: close it, start the next one, log the finished one."""
+        """The step that ends a trial: close it, start the next one, log the finished one.
+        ``given``: the observation ``_step`` returned, if any (else the next trial's first)."""
         if not info.get("new_trial"):
             reward += self.r_tmax  # the trial ran out of time
         info["new_trial"] = True
         if self.trial_router is not None:
-            return self._route_trial(action, reward, terminated, truncated, info)
+            return self._route_trial(action, reward, terminated, truncated, info, given)
         finished = self._finish_trial(info)
-        obs, reward = self._first_observation(action, reward, terminated, truncated, info)
+        obs, reward = self._first_observation(action, reward, terminated, truncated, info,
+                                              given)
         self._log_trial(finished, action, reward, info)
         return obs, reward, terminated, truncated, info
 
     def _first_observation(self, action: Any, reward: float, terminated: bool,
-                           truncated: bool, info: dict[str, Any]) -> tuple[np.ndarray, float]:
-        """The first observation of the trial just built, through the per-step hooks if any
-        (which may also adjust the reward); otherwise row 0 of the trial's new buffer."""
+                           truncated: bool, info: dict[str, Any], given: Any = None
+                           ) -> tuple[np.ndarray, float]:
+        """The first observation of the trial just built (or ``given``, the one ``_step``
+        returned), through the per-step hooks if any (which may also adjust the reward);
+        otherwise row 0 of the trial's new buffer."""
         if self.hooks.per_step:
-            return self._run_step_hooks(action, reward, terminated, truncated, info, True)
-        return self.ob[0], reward
+            return self._run_step_hooks(action, reward, terminated, truncated, info, True,
+                                        given)
+        return (self.ob[0] if given is None else given), reward
 
     def _route_trial(self, action: Any, reward: float, terminated: bool, truncated: bool,
-                     info: dict[str, Any]) -> tuple[np.ndarray, float, bool, bool, dict]:
+                     info: dict[str, Any], given: Any = None
+                     ) -> tuple[np.ndarray, float, bool, bool, dict]:
         """End this trial and start the next on the task ``trial_router`` picks.
 
         The finished trial is logged by this task; the next one is built, observed and
@@ -538,7 +612,8 @@ class TrialEnv(gym.Env):
         target = self.trial_router(self)
         target.new_trial()
         target._trial_reward_acc = 0.0
-        obs, reward = target._first_observation(action, reward, terminated, truncated, info)
+        obs, reward = target._first_observation(action, reward, terminated, truncated, info,
+                                                given)
         self._log_trial(finished, action, reward, info)
         return obs, reward, terminated, truncated, info
 
@@ -579,7 +654,8 @@ class TrialEnv(gym.Env):
             function(self, record)
 
     def _run_step_hooks(self, action: Any, reward: float, terminated: bool, truncated: bool,
-                        info: dict[str, Any], new_trial: bool) -> tuple[np.ndarray, float]:
+                        info: dict[str, Any], new_trial: bool, given: Any = None
+                        ) -> tuple[np.ndarray, float]:
         t_ind = self.t_ind
         out = self._out_rows
         if self._out_serial != self._trial_serial or t_ind >= len(out):
@@ -592,7 +668,7 @@ class TrialEnv(gym.Env):
             self._out_serial = self._trial_serial
         obs = out[t_ind]
         # The task's row is copied at step time: a task may write future rows in _step.
-        obs[self._out_index] = self.ob[t_ind]
+        obs[self._out_index] = self.ob[t_ind] if given is None else given
         step = self._step_record
         step.obs, step.action, step.reward = obs, action, reward
         step.terminated, step.truncated, step.info = terminated, truncated, info
@@ -607,9 +683,10 @@ class TrialEnv(gym.Env):
               options: dict[str, Any] | None = None) -> tuple[np.ndarray, dict[str, Any]]:
         """Reseed (if ``seed``), let every layer redraw its state, and start a new trial.
 
-        ``options`` are passed to the first trial's generation (``new_trial(**options)``).
-        Returns the first observation of that trial; no step is taken.
+        ``options``: NeuroGym's ``no_step`` / ``step_fn`` are accepted (no step is taken
+        anyway); any other key is an error. Returns the first observation of that trial.
         """
+        check_reset_options(options)
         super().reset(seed=seed)
         hooks = self.hooks
         hooks.refresh()
@@ -617,7 +694,7 @@ class TrialEnv(gym.Env):
             function(self, seed)
         self.num_tr = 0
         self._trial_reward_acc = 0.0
-        self.new_trial(**(options or {}))
+        self.new_trial()
         obs, _ = self._first_observation(None, 0.0, False, False, {})
         return obs, {}
 

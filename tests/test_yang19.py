@@ -386,7 +386,7 @@ def test_multitask_stack_with_schedule_envs():
         task = env.tasks[env.i_env]
         # the one-hot env input names the task whose observation this is
         assert obs[33 + env.i_env] == 1 and obs[33:].sum() == 1
-        np.testing.assert_array_equal(obs[:33], task.ob_now)
+        np.testing.assert_array_equal(obs[:33], task.ob[task.t_ind])
         obs, _, _, _, info = env.step(task.gt_now)  # the oracle
         if info["new_trial"]:
             name = task.spec.id.removeprefix("neuroplug/").removesuffix("-v0")

@@ -44,7 +44,12 @@ class TrialTable(dict):
         self.rows = 0
 
     def append(self, index: int, record: Mapping[str, Any]) -> None:
-        """Add the trial ``record`` (as passed to ``neuroplug_log_trial``) as row ``index``."""
+        """Add the trial ``record`` (as passed to ``neuroplug_log_trial``) as row ``index``.
+
+        All or nothing: an exception midway (Ctrl-C's ``KeyboardInterrupt``) leaves the
+        table as it was, never with a partial row. (A SIGTERM save waits for the append to
+        finish: see ``shutdown.critical``.)
+        """
         row = {
             "trial": index,
             "action": _owned(record.get("action")),
@@ -57,6 +62,13 @@ class TrialTable(dict):
         params = record.get("params")
         if params:
             _flatten(params, "params.", row)
+        try:
+            self._add_row(row)
+        except BaseException:
+            self._trim()
+            raise
+
+    def _add_row(self, row: dict[str, Any]) -> None:
         rows = self.rows
         for column, value in row.items():
             values = self.get(column)
@@ -68,6 +80,16 @@ class TrialTable(dict):
                 if len(values) == rows:
                     values.append(None)
         self.rows = rows + 1
+
+    def _trim(self) -> None:
+        """Cut every column back to ``rows`` entries (undoing a partly added row)."""
+        rows = self.rows
+        for column in list(self):
+            values = self[column]
+            if len(values) > rows:
+                del values[rows:]
+            if column not in BASE_COLUMNS and not any(v is not None for v in values):
+                del self[column]  # a parameter only the partial row had
 
     def clear_rows(self) -> None:
         """Empty every column (keeping the dict object, which the Monitor exposes as ``data``)."""

@@ -286,8 +286,9 @@ class Monitor(Layer):
             return
         if not self._collect:
             return
-        self.data.append(self.num_tr, record)
-        self.num_tr += 1
+        with shutdown.critical:  # a SIGTERM save sees the row and its count, or neither
+            self.data.append(self.num_tr, record)
+            self.num_tr += 1
         log_due = False
         if self.verbose:
             progress = self._progress

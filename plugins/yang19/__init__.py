@@ -29,13 +29,14 @@ _GO = ("go family",)
 _DM = ("dm family", "perceptual", "two-alternative")
 _MATCH = ("matching family", "working memory", "delayed response", "go-no-go")
 
-# (task, class, family tags + task tags)
+# (task, class, family tags + task tags), in NeuroGym's order: list_tasks(collection="yang19")
+# gives them in this order, the index of each task in a multi-task stack's one-hot input.
 TASKS = [
     ("go", go.Go, (*_GO, "pro-response")),
-    ("anti", go.Anti, (*_GO, "anti-response")),
     ("rtgo", go.RTGo, (*_GO, "pro-response", "reaction time")),
-    ("rtanti", go.RTAnti, (*_GO, "anti-response", "reaction time")),
     ("dlygo", go.DlyGo, (*_GO, "pro-response", "delayed response", "working memory")),
+    ("anti", go.Anti, (*_GO, "anti-response")),
+    ("rtanti", go.RTAnti, (*_GO, "anti-response", "reaction time")),
     ("dlyanti", go.DlyAnti, (*_GO, "anti-response", "delayed response", "working memory")),
     ("dm1", dm.DM1, (*_DM,)),
     ("dm2", dm.DM2, (*_DM,)),
