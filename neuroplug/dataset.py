@@ -51,9 +51,16 @@ import numpy as np
 
 from neuroplug import plugins
 from neuroplug.dataset_rows import BLOCK_TRIALS as BLOCK_TRIALS  # re-exported, as before
-from neuroplug.dataset_rows import TrialBlock, _FastRow, _Row, _StepRow, _VectorRow
+from neuroplug.dataset_rows import (
+    TrialBlock,
+    _FastRow,
+    _Row,
+    _StepRow,
+    _VectorRow,
+    buffer_source,
+)
 from neuroplug.fidelity import declare_difference
-from neuroplug.layer import Layer, tasks_below
+from neuroplug.layer import Layer, layers_below, tasks_below
 from neuroplug.trial_env import TrialEnv
 
 __all__ = ["Batch", "Dataset", "TrialBlock"]
@@ -63,11 +70,11 @@ declare_difference(
     neurogym="Dataset copies the task's trial buffers (env.ob, env.gt) after new_trial(), so "
     "wrappers that act per step (noise, pass_action, pass_reward, reaction_time's urgency, "
     "...) never reach the inputs",
-    neuroplug="with such a stack -- or one with several tasks (schedule_envs, multi_envs), "
-    "or a layer with a step of its own -- the inputs are the observations the agent sees, "
-    "through every wrapper, from a rollout under the ground truth, and each trial ends "
-    "where a perfect agent's ends (full_trials=False; dataset.path_reason says why). "
-    "Other stacks get NeuroGym's whole trial buffers (full_trials=None picks them)",
+    neuroplug="with such a stack -- or a layer with a step of its own -- the inputs are the "
+    "observations the agent sees, through every wrapper, from a rollout under the ground "
+    "truth, and each trial ends where a perfect agent's ends (full_trials=False; "
+    "dataset.path_reason says why). Other stacks, multi-task ones included, get "
+    "NeuroGym's whole trial buffers (full_trials=None picks them)",
     reason="NeuroGym trains on inputs its own wrappers would have changed",
     test="tests/test_dataset.py::test_batches_equal_a_rollout_with_noise_and_pass_reward",
 )
@@ -148,39 +155,80 @@ def _target_layout(space: gym.Space) -> tuple[tuple[int, ...], Any]:
     )
 
 
-def _fast_path_obstacle(stack: gym.Env) -> str | None:
-    """Why the fast path cannot build ``stack``'s batches (None if it can)."""
-    tasks = tasks_below(stack)
-    if len(tasks) != 1:
-        return f"the stack holds {len(tasks)} tasks (the fast path needs one)"
-    task = tasks[0]
-    env = stack
+def _buffer_layer(owner: Any) -> bool:
+    """Whether ``owner`` is a layer whose effects lie in the trial buffers it exposes."""
+    return isinstance(owner, Layer) and owner.effects_in_trial_buffers
+
+
+def _owner(function: Any) -> Any:
+    return getattr(function, "__self__", None)
+
+
+def _step_obstacle(env: gym.Env) -> str | None:
+    """Why stepping ``env`` is more than its tasks' trial buffers (None if it is not)."""
     while isinstance(env, Layer) and type(env).step is Layer.step:
         env = env.env
-    if env is not task:
-        return f"{type(env).__name__} has a step of its own"
-    if type(task).step is not TrialEnv.step:
-        return f"task {type(task).__name__} overrides step"
-    if getattr(task, "trial_router", None) is not None:
-        return "a layer routes trials between tasks"
-    hooks = task.hooks
-    hooks.refresh()
-    for kind in ("observation", "log_step", "log_trial"):
-        functions = getattr(hooks, kind)
-        if functions:
+    if isinstance(env, TrialEnv):
+        return None if type(env).step is TrialEnv.step else \
+            f"task {type(env).__name__} overrides step"
+    if _buffer_layer(env):
+        for inner in env.inner_envs():
+            obstacle = _step_obstacle(inner)
+            if obstacle is not None:
+                return obstacle
+        return None
+    return f"{type(env).__name__} has a step of its own"
+
+
+def _fast_path_obstacle(stack: gym.Env) -> str | None:
+    """Why whole trial buffers (``stack.new_trial()``, ``stack.ob``) are not what stepping
+    ``stack`` shows the agent (None if they are)."""
+    tasks = tasks_below(stack)
+    obstacle = _step_obstacle(stack)
+    if obstacle is not None:
+        return obstacle
+    for task in tasks:
+        router = task.trial_router
+        if router is not None and not _buffer_layer(_owner(router)):
+            return "a layer routes trials between tasks"
+        hooks = task.hooks
+        hooks.refresh()
+        for kind in ("observation", "log_step", "log_trial"):
             owners = sorted({
                 type(f.__self__).__name__ if hasattr(f, "__self__") else
-                getattr(f, "__module__", repr(f)) for f in functions
+                getattr(f, "__module__", repr(f))
+                for f in getattr(hooks, kind) if not _buffer_layer(_owner(f))
             })
-            what = "per-step work" if kind != "log_trial" else "trial logging"
-            return f"{what}: neuroplug_{kind} implemented by {', '.join(owners)}"
-    if tuple(stack.observation_space.shape) != tuple(task.observation_space.shape):
+            if owners:
+                what = "per-step work" if kind != "log_trial" else "trial logging"
+                return f"{what}: neuroplug_{kind} implemented by {', '.join(owners)}"
+    source = buffer_source(stack)
+    if tuple(stack.observation_space.shape) != tuple(source.observation_space.shape):
         return "a layer changes the observation's shape"
     return None
 
 
-def _vector_obstacle(task: TrialEnv) -> str | None:
-    """Why ``task``'s trials cannot come from ``build_trials`` blocks (None if they can)."""
+def _refuse_recorders(stack: gym.Env) -> None:
+    """A layer writing records (the Monitor) would be copied into every row, each copy a
+    run of its own holding a share of the trials: refuse it, naming where it sits."""
+    for layer in layers_below(stack):
+        if layer.writes_records:
+            stack.close()  # our copy: its recorder must not stay open, or save at exit
+            raise ValueError(
+                f"Dataset: the stack holds a {type(layer).__name__}, which writes what runs "
+                f"through it; every batch row is a copy of the stack, so each copy would "
+                f"write a run of its own. Build the Dataset from the env under it "
+                f"(monitor.env), and monitor the network's evaluation on a stack of its own"
+            )
+
+
+def _vector_obstacle(stack: gym.Env) -> str | None:
+    """Why ``stack``'s trials cannot come from its task's ``build_trials`` blocks (None if
+    they can)."""
+    tasks = tasks_below(stack)
+    if len(tasks) != 1:
+        return f"the stack holds {len(tasks)} tasks"
+    task = tasks[0]
     if not callable(getattr(task, "build_trials", None)):
         return f"task {type(task).__name__} has no build_trials"
     hooks = task.hooks
@@ -281,6 +329,7 @@ class Dataset:
         self._wrappers = list(wrappers)
         self._requested_path = path
         self._template = self._build(env)
+        _refuse_recorders(self._template)
         self.observation_space = self._template.observation_space
         self.action_space = self._template.action_space
         self._target_shape, self._target_dtype = _target_layout(self.action_space)
@@ -381,7 +430,7 @@ class Dataset:
         fast_obstacle = obstacle
         if requested in ("auto", "vectorized"):
             if obstacle is None:
-                obstacle = _vector_obstacle(tasks_below(self._template)[0])
+                obstacle = _vector_obstacle(self._template)
             if obstacle is None:
                 obstacle = self._probe(_VectorRow)
             if obstacle is None:
@@ -410,7 +459,7 @@ class Dataset:
                 + (obstacle or "path='step' was requested")
             )
         if requested in ("auto", "vectorized"):
-            obstacle = _vector_obstacle(tasks_below(self._template)[0])
+            obstacle = _vector_obstacle(self._template)
             if obstacle is None:
                 obstacle = self._probe(_VectorRow, reference=_FastRow)
             if obstacle is None:

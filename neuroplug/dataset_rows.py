@@ -16,7 +16,7 @@ import attrs
 import gymnasium as gym
 import numpy as np
 
-from neuroplug.layer import tasks_below
+from neuroplug.layer import Layer, tasks_below
 from neuroplug.trial_env import TrialEnv
 
 if TYPE_CHECKING:
@@ -78,6 +78,15 @@ def _active_task(stack: gym.Env, tasks: list[TrialEnv]) -> TrialEnv:
         "multi-task layer should expose it as an 'active_task' attribute (or 'envs' and "
         "'i_env')"
     )
+
+
+def buffer_source(stack: gym.Env) -> gym.Env:
+    """The level whose ``ob`` / ``gt`` hold a whole trial as the agent sees it: the
+    outermost multi-env layer (``effects_in_trial_buffers``), else the task."""
+    env = stack
+    while isinstance(env, Layer) and not env.effects_in_trial_buffers:
+        env = env.env
+    return env
 
 
 def _require_ground_truth(task: TrialEnv) -> None:
@@ -172,19 +181,22 @@ class _StepRow(_Row):
 
 
 class _FastRow(_Row):
-    """Fast path: whole trials from the task's ``new_trial()``, copied with numpy slicing."""
+    """Fast path: whole trials from ``new_trial()``, copied with numpy slicing -- as
+    NeuroGym's ``Dataset`` does: ``stack.new_trial()``, then ``stack.ob`` and ``stack.gt``
+    (a multi-env layer's buffers hold its env one-hot)."""
 
     def start(self) -> None:
         self.stack.reset(seed=self.seed)
-        self.task = self.tasks[0]
+        self.source = buffer_source(self.stack)
         self.started = True
         self._load()
 
     def _load(self) -> None:
-        task = self.task
+        task = self.task = _active_task(self.stack, self.tasks)
         _require_ground_truth(task)
-        self.ob, self.gt = task.ob, task.gt
-        self.length = len(task.ob)
+        source = self.source
+        self.ob, self.gt = source.ob, source.gt
+        self.length = len(self.ob)
         self.mask = self.trial_mask(task) if self.dataset._with_mask else None
         self.pos = 0
 
@@ -204,14 +216,14 @@ class _FastRow(_Row):
             filled = end
             self.pos = pos + n
             if self.pos >= self.length:
-                self.task.new_trial()
+                self.stack.new_trial()
                 self._load()
 
     def trial(self) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
         if self.pos:
             raise RuntimeError("Dataset: trial mode needs rows aligned at a trial start")
         out = (self.ob, self.gt, self.mask)
-        self.task.new_trial()
+        self.stack.new_trial()
         self._load()
         return out
 
@@ -222,7 +234,7 @@ class _VectorRow(_FastRow):
     block_trials = BLOCK_TRIALS
 
     def _load(self) -> None:  # the first trial, built by reset
-        task = self.task
+        task = self.task = self.tasks[0]
         _require_ground_truth(task)
         self._set_block(task.ob, task.gt, np.array([len(task.ob)]))
 

@@ -74,6 +74,20 @@ def task_label(env: gym.Env) -> str:
     return getattr(getattr(task, "spec", None), "id", None) or type(task).__name__
 
 
+def layers_below(env: gym.Env) -> list[Layer]:
+    """Every neuroplug layer at or under ``env`` (through foreign wrappers and multi-env
+    layers), outermost first."""
+    if isinstance(env, Layer):
+        found = [env]
+        for inner in env.inner_envs():
+            found.extend(layer for layer in layers_below(inner)
+                         if all(layer is not f for f in found))
+        return found
+    if isinstance(env, gym.Wrapper):
+        return layers_below(env.env)
+    return []
+
+
 def tasks_below(env: gym.Env) -> list[TrialEnv]:
     """Every :class:`TrialEnv` under ``env`` (several under a multi-env layer)."""
     if isinstance(env, TrialEnv):
@@ -256,6 +270,15 @@ class Layer(gym.Wrapper, RecordConstructorArgs):
         env: the env to wrap (a task or another layer, the top of its stack).
         **recorded: the constructor arguments to record in ``env.spec``.
     """
+
+    #: True for a layer whose effect on what the agent sees lies wholly in the trial
+    #: buffers it exposes (``ob``, ``gt``) and whose ``step`` only routes the action to an
+    #: env below (the multi-env layers): a ``Dataset`` may then copy whole trials from
+    #: ``stack.ob`` / ``stack.gt``, as NeuroGym's does, instead of stepping.
+    effects_in_trial_buffers = False
+    #: True for a layer that writes what runs through it to files (the Monitor): a
+    #: ``Dataset`` refuses a stack holding one, since each of its rows is a copy.
+    writes_records = False
 
     _above: Layer | None = None  # the layer directly above this one
     _entered = 0  # non-zero while the layer above steps this one through a foreign wrapper

@@ -7,7 +7,9 @@ every layer stacked above it) join the trial loop of every task; in a hook, ``en
 task being stepped, which tells which env the step belongs to.
 
 With ``env_input=True`` the observation gains one entry per env (named ``"env"``), a
-one-hot of the env the observation comes from.
+one-hot of the env the observation comes from. ``layer.ob`` is the current trial's
+observation buffer with that one-hot in it (NeuroGym's ``env.ob``), ``layer.gt`` its ground
+truth.
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ class MultiEnvLayer(TrialWrapper):
     Subclasses call ``super().__init__(envs, env_input, **recorded)``, set their own state
     and end their ``__init__`` with ``self.attach()``.
     """
+
+    effects_in_trial_buffers = True
 
     def __init__(self, envs: Sequence[gym.Env], env_input: bool, **recorded: Any) -> None:
         name = type(self).__name__
@@ -165,6 +169,25 @@ class MultiEnvLayer(TrialWrapper):
         """Make the ``i``-th env of ``envs`` the current one: the next step acts in it."""
         self._set_current(self._check_index(i))
 
+    @property
+    def ob(self) -> np.ndarray | None:
+        """The current trial's observations as this layer presents them: the current
+        task's buffer, with the env one-hot appended when ``env_input`` (NeuroGym's
+        ``env.ob`` after ``new_trial()``). Built once per trial."""
+        task = self._env_tasks[self.i_env]
+        if not self.env_input or task.ob is None:
+            return task.ob
+        key = (self.i_env, task._trial_serial, len(task.ob))
+        cached = self.__dict__.get("_ob_cache")
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        own = task.ob
+        ob = np.zeros((len(own), *self._space.shape), dtype=self._space.dtype)
+        ob[:, :own.shape[1]] = own
+        ob[:, self._offset + self.i_env] = 1
+        self._ob_cache = (key, ob)
+        return ob
+
     # --- hooks ----------------------------------------------------------------------
 
     @hookimpl
@@ -177,7 +200,7 @@ class MultiEnvLayer(TrialWrapper):
 
     # --- the loop -------------------------------------------------------------------
 
-    _derived = (*TrialWrapper._derived, "_steps")
+    _derived = (*TrialWrapper._derived, "_steps", "_ob_cache")
 
     @cached_property
     def _steps(self) -> list[Callable[..., Any]]:

@@ -330,12 +330,14 @@ def test_auto_path_falls_back_when_trials_end_early() -> None:
     assert np.array_equal(np.flatnonzero(batch.trial_start[:, 0]), [0, 106, 212])
 
 
-def test_multi_task_stack() -> None:
-    if "schedule_envs" not in neuroplug.list_wrappers():
-        pytest.skip("schedule_envs not registered yet")
-    dataset = Dataset([("dm", CUE), ("dm", {"cohs": [51.2], **CUE})], batch_size=2,
-                      seq_len=66, seed=1,
-                      wrappers=[("schedule_envs", {"schedule": "sequential", "env_input": True})])
+MULTI = [("dm", CUE), ("dm", {"cohs": [51.2], **CUE})]
+SCHEDULE = ("schedule_envs", {"schedule": "sequential", "env_input": True})
+
+
+def test_multi_task_stack_rolled_out() -> None:
+    # at dt=20 a perfect agent ends a trial at the first of its 5 decision steps
+    dataset = Dataset(MULTI, {"dt": 20}, batch_size=2, seq_len=330, seed=1,
+                      wrappers=[SCHEDULE], full_trials=False)
     assert dataset.path == "step"
     batch = dataset.batch()
     starts = np.flatnonzero(batch.trial_start[:, 0])
@@ -345,7 +347,44 @@ def test_multi_task_stack() -> None:
     # each step was driven by the active task's ground truth: the choice target falls on
     # the decision step (fixation input off) of whichever task runs the trial
     assert np.array_equal(batch.targets != 0, batch.inputs[..., 0] == 0)
-    assert np.array_equal(np.flatnonzero(batch.targets[:, 0])[:-1] + 1, starts[1:])
+    ends = np.flatnonzero(batch.targets[:, 0]) + 1  # each trial ends at its first answer
+    assert np.array_equal(ends[ends < len(batch.targets)], starts[1:])
+
+
+@pytest.mark.parametrize("wrappers", [[SCHEDULE], [SCHEDULE, "side_bias"],
+                                      [("multi_envs", {"env_input": True})]])
+def test_multi_task_stack_gives_neurogyms_whole_trials_by_default(wrappers) -> None:
+    """As NeuroGym's Dataset: stack.new_trial(), then stack.ob (with the env one-hot) and
+    stack.gt, back to back."""
+    dataset = Dataset(MULTI, {"dt": 20}, batch_size=2, seq_len=400, seed=3,
+                      wrappers=wrappers)
+    assert dataset.path == "fast" and dataset.full_trials
+    reference = neuroplug.make_stack([("dm", CUE), ("dm", {"cohs": [51.2], **CUE})],
+                                     wrappers, dt=20)
+    reference.reset(seed=dataset.row_seeds[0])
+    inputs, targets = [reference.ob], [reference.gt]
+    while sum(map(len, inputs)) < 400:
+        reference.new_trial()
+        inputs.append(reference.ob)
+        targets.append(reference.gt)
+    batch = dataset.batch()
+    np.testing.assert_array_equal(batch.inputs[:, 0], np.concatenate(inputs)[:400])
+    np.testing.assert_array_equal(batch.targets[:, 0], np.concatenate(targets)[:400])
+    # whole decision periods (5 steps at dt=20), not cut at a perfect agent's answer
+    decision = np.diff(np.flatnonzero(np.diff(np.r_[0, batch.targets[:, 0] > 0, 0])))[::2]
+    assert set(decision[:-1]) == {5}
+    one_hot = batch.inputs[:, 0, -2:]
+    assert np.all(one_hot.sum(axis=1) == 1)
+
+
+def test_multi_task_stack_with_per_step_work_inside_is_rolled_out() -> None:
+    tasks = [neuroplug.make("dm"), neuroplug.get_wrapper("noise").factory(neuroplug.make("dm"))]
+    stack = neuroplug.get_wrapper("schedule_envs").factory(tasks, "random")
+    dataset = Dataset(stack, batch_size=1, seq_len=30, seed=0)
+    assert dataset.path == "step" and not dataset.full_trials
+    assert "neuroplug_observation implemented by Noise" in dataset.path_reason
+    with pytest.raises(ValueError, match="full_trials=True copies whole trial buffers"):
+        Dataset(stack, batch_size=1, seq_len=30, seed=0, full_trials=True)
 
 
 # --- seeding ------------------------------------------------------------------------

@@ -171,6 +171,8 @@ class Monitor(Layer):
     Monitor is garbage-collected, and when the interpreter exits.
     """
 
+    writes_records = True  # a Dataset refuses it: its rows would be copies
+
     def __init__(
         self,
         env: gym.Env,

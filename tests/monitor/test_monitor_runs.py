@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 import neuroplug
-from neuroplug_plugins.monitor import Monitor, load_run
+from neuroplug_plugins.monitor import Monitor, list_runs, load_run
 
 
 def assert_read_back_once(path, recorded: dict[str, int]) -> None:
@@ -68,18 +68,18 @@ def test_copies_that_both_continue_keep_their_trials_apart(how, tmp_path):
     assert_read_back_once(tmp_path, recorded)
 
 
-def test_dataset_rows_are_runs_of_their_own(tmp_path):
-    dataset = neuroplug.Dataset("dm", wrappers=["side_bias", ("monitor", {
-        "interval": 10, "save_dir": tmp_path, "verbose": False})], batch_size=4, seq_len=200,
-        path="step")
-    for _ in range(5):
-        dataset.batch()
-    monitors = [row.stack for row in dataset._rows]  # each row steps a copy of the stack
-    recorded = {m.run_id: m.num_tr for m in monitors}
-    assert len(recorded) == 4 and min(recorded.values()) > 10
-    for monitor in monitors:
-        monitor.close()
-    assert_read_back_once(tmp_path, recorded)
+@pytest.mark.parametrize("built", [False, True])
+def test_a_dataset_refuses_a_monitored_stack_and_leaves_no_run(tmp_path, built):
+    wrappers = ["side_bias", ("monitor", {"save_dir": tmp_path, "verbose": False})]
+    env = neuroplug.make_stack("dm", wrappers) if built else "dm"
+    with pytest.raises(ValueError, match=r"the stack holds a Monitor, which writes what runs "
+                                         r"through it; every batch row is a copy"):
+        neuroplug.Dataset(env, wrappers=[] if built else wrappers, batch_size=4)
+    if built:
+        env.reset(seed=0)
+        env.step(0)  # the user's stack is untouched, still working
+        env.close()
+    assert not list_runs(tmp_path)
 
 
 def _monitored_dm(save_dir: str):
