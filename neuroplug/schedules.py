@@ -50,6 +50,10 @@ class Schedule:
         self.i = 0
         self.total_count = 0
 
+    def seed(self, seed: int | None = None) -> None:
+        """Draw from a new generator seeded with ``seed`` (NeuroGym's ``schedule.seed``)."""
+        self.rng = np.random.default_rng(seed)
+
     def __call__(self) -> int:
         raise NotImplementedError
 

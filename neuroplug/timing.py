@@ -5,6 +5,8 @@ A period's timing is one of
 * a number: a constant duration in ms;
 * a list or tuple of numbers: one of them, chosen uniformly each trial;
 * a callable taking no argument and returning a duration;
+* an object with a ``timing_spec()`` method returning one of these forms (NeuroGym's
+  ``TruncExp``: its draws then come from the task's generator, seeded by ``reset``);
 * a ``(distribution, args)`` pair, with ``distribution`` one of ``constant`` (``args`` a
   number), ``choice`` (a list), ``uniform`` (``(low, high)``), ``truncated_exponential``
   (``(mean, min, max)``, ``max`` optional) or ``until`` (``t``: the period lasts until the
@@ -65,6 +67,9 @@ def normalize(period: str, spec: Any) -> tuple[str, Any]:
     """
     if isinstance(spec, Real) and not isinstance(spec, bool):
         return ("constant", _check_number(period, spec))
+    as_spec = getattr(spec, "timing_spec", None)
+    if callable(as_spec):
+        return normalize(period, as_spec())
     if callable(spec):
         return ("callable", spec)
     if isinstance(spec, tuple) and len(spec) == 2 and isinstance(spec[0], str):

@@ -161,6 +161,11 @@ class TrialEnv(gym.Env):
     #: task builds the trial and the step returns its first observation. ``None``: this
     #: task runs its own next trial.
     trial_router: Any = None
+    #: Set by a NeuroGym-style wrapper that overrides ``new_trial`` (see
+    #: :class:`neuroplug.compat.neurogym.core.TrialWrapper`): the loop starts each trial
+    #: with ``trial_top.new_trial()``, which reaches this task's ``new_trial`` through the
+    #: wrappers below it -- NeuroGym's ``set_top``. ``None``: ``self.new_trial()``.
+    trial_top: Any = None
 
     def __init__(self, dt: float = 100, r_tmax: float = 0.0) -> None:
         super().__init__()
@@ -507,6 +512,14 @@ class TrialEnv(gym.Env):
         True`` to end the trial."""
         raise NotImplementedError
 
+    def _start_trial(self) -> None:
+        """The loop's next trial: through ``trial_top`` if a wrapper took that role."""
+        top = self.trial_top
+        if top is None:
+            self.new_trial()
+        else:
+            top.new_trial()
+
     def new_trial(self, **kwargs: Any) -> dict[str, Any]:
         """Start a new trial: trial-generation hooks, then ``_new_trial``; returns its params."""
         hooks = self.hooks
@@ -610,7 +623,7 @@ class TrialEnv(gym.Env):
         """
         finished = self._finish_trial(info, start_next=False)
         target = self.trial_router(self)
-        target.new_trial()
+        target._start_trial()
         target._trial_reward_acc = 0.0
         obs, reward = target._first_observation(action, reward, terminated, truncated, info,
                                                 given)
@@ -630,7 +643,7 @@ class TrialEnv(gym.Env):
         info["trial"] = dict(self.trial) if self.trial is not None else {}
         self._trial_reward_acc = 0.0
         if start_next:
-            self.new_trial()
+            self._start_trial()
         return finished
 
     def _log_trial(self, finished: dict[str, Any], action: Any, reward: float,
@@ -694,7 +707,7 @@ class TrialEnv(gym.Env):
             function(self, seed)
         self.num_tr = 0
         self._trial_reward_acc = 0.0
-        self.new_trial()
+        self._start_trial()
         obs, _ = self._first_observation(None, 0.0, False, False, {})
         return obs, {}
 

@@ -39,4 +39,5 @@ class MultiEnvs(MultiEnvLayer):
 
 @hookimpl
 def neuroplug_add_wrappers(registry) -> None:
-    registry.add_wrapper("multi_envs", MultiEnvs, multi_env=True)
+    # aliases: NeuroGym's wrapper id
+    registry.add_wrapper("multi_envs", MultiEnvs, multi_env=True, aliases=["MultiEnvs-v0"])

@@ -207,4 +207,5 @@ class Noise(Layer):
 
 @hookimpl
 def neuroplug_add_wrappers(registry):
-    registry.add_wrapper("noise", Noise)
+    # aliases: NeuroGym's wrapper id
+    registry.add_wrapper("noise", Noise, aliases=["Noise-v0"])

@@ -93,4 +93,5 @@ class PassAction(Layer):
 
 @hookimpl
 def neuroplug_add_wrappers(registry):
-    registry.add_wrapper("pass_action", PassAction)
+    # aliases: NeuroGym's wrapper id
+    registry.add_wrapper("pass_action", PassAction, aliases=["PassAction-v0"])

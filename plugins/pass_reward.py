@@ -46,4 +46,5 @@ class PassReward(Layer):
 
 @hookimpl
 def neuroplug_add_wrappers(registry):
-    registry.add_wrapper("pass_reward", PassReward)
+    # aliases: NeuroGym's wrapper id
+    registry.add_wrapper("pass_reward", PassReward, aliases=["PassReward-v0"])

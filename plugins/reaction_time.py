@@ -165,4 +165,5 @@ class ReactionTime(TrialWrapper):
 
 @hookimpl
 def neuroplug_add_wrappers(registry):
-    registry.add_wrapper("reaction_time", ReactionTime)
+    # aliases: NeuroGym's wrapper id
+    registry.add_wrapper("reaction_time", ReactionTime, aliases=["ReactionTime-v0"])

@@ -131,4 +131,5 @@ class ScheduleAttr(TrialWrapper):
 
 @hookimpl
 def neuroplug_add_wrappers(registry) -> None:
-    registry.add_wrapper("schedule_attr", ScheduleAttr)
+    # aliases: NeuroGym's wrapper id
+    registry.add_wrapper("schedule_attr", ScheduleAttr, aliases=["ScheduleAttr-v0"])

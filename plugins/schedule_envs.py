@@ -129,4 +129,5 @@ class ScheduleEnvs(MultiEnvLayer):
 
 @hookimpl
 def neuroplug_add_wrappers(registry) -> None:
-    registry.add_wrapper("schedule_envs", ScheduleEnvs, multi_env=True)
+    # aliases: NeuroGym's wrapper id
+    registry.add_wrapper("schedule_envs", ScheduleEnvs, multi_env=True, aliases=["ScheduleEnvs-v0"])

@@ -187,4 +187,5 @@ class SideBias(TrialWrapper):
 
 @hookimpl
 def neuroplug_add_wrappers(registry) -> None:
-    registry.add_wrapper("side_bias", SideBias)
+    # aliases: NeuroGym's wrapper id
+    registry.add_wrapper("side_bias", SideBias, aliases=["SideBias-v0"])

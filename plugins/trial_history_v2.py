@@ -85,4 +85,5 @@ class TrialHistoryV2(TrialWrapper):
 
 @hookimpl
 def neuroplug_add_wrappers(registry) -> None:
-    registry.add_wrapper("trial_history_v2", TrialHistoryV2)
+    # aliases: NeuroGym's wrapper id
+    registry.add_wrapper("trial_history_v2", TrialHistoryV2, aliases=["TrialHistoryV2-v0"])

@@ -57,7 +57,8 @@ __all__ = [
 
 @hookimpl
 def neuroplug_add_wrappers(registry):
-    registry.add_wrapper("monitor", Monitor)
+    # aliases: NeuroGym's wrapper id
+    registry.add_wrapper("monitor", Monitor, aliases=["Monitor-v0"])
 
 
 @hookimpl

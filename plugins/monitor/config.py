@@ -22,6 +22,14 @@ A configuration comes from a :class:`Config` object, a ``dict`` or a TOML file (
 
 An unknown key or a value of the wrong type is a :class:`ConfigError` that names the key
 (``monitor.plot.steps``), the value and what is accepted.
+
+NeuroGym 2.3.1's layout is read too (a ``config.toml`` written for ``neurogym.Monitor``,
+or ``neuroplug.compat.neurogym.config.Config``): a file with its sections (``[agent]``,
+``[env]``, ``[plot]``, ``local_dir``) or keys (``monitor.plot.step``, ``title``) takes
+NeuroGym's defaults (``plot.create = true``, ``plot.step = 10``) and its meanings: an empty
+``name`` is the default one, ``save_dir`` defaults to ``<local_dir>/<env.name>``. The
+sections the Monitor does not use are the program's, and are not checked; the
+``[monitor]`` keys are, as always.
 """
 
 from __future__ import annotations
@@ -230,9 +238,12 @@ class Config:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Config:
-        """A config from a nested mapping (``{"monitor": {"interval": 10}}``)."""
+        """A config from a nested mapping (``{"monitor": {"interval": 10}}``), in this
+        layout or NeuroGym's (see the module docstring)."""
         if not isinstance(data, Mapping):
             raise ConfigError("<root>", f"expected a mapping, got {data!r}")
+        if _neurogym_layout(data):
+            data = _from_neurogym(data)
         return _build(cls, data, "")
 
     @classmethod
@@ -278,6 +289,42 @@ class Config:
         return attrs.asdict(
             self, value_serializer=lambda _, __, v: os.fspath(v) if isinstance(v, Path) else v
         )
+
+
+#: Top-level keys of NeuroGym's configuration that this one does not have.
+NEUROGYM_SECTIONS = frozenset(
+    {"agent", "env", "plot", "local_dir", "config_file", "root_dir", "pkg_dir", "config_dir"}
+)
+
+
+def _neurogym_layout(data: Mapping[str, Any]) -> bool:
+    if NEUROGYM_SECTIONS & set(data):
+        return True
+    monitor = data.get("monitor")
+    plot = monitor.get("plot") if isinstance(monitor, Mapping) else None
+    return isinstance(plot, Mapping) and bool({"step", "title"} & set(plot))
+
+
+def _from_neurogym(data: Mapping[str, Any]) -> dict[str, Any]:
+    """NeuroGym's layout in this one: its defaults and meanings for the ``[monitor]`` keys;
+    the other sections belong to the program (agent, env, plot fonts)."""
+    monitor = dict(data.get("monitor") or {})
+    if not isinstance(data.get("monitor", {}), Mapping):
+        raise ConfigError("monitor", f"expected a table, got {data['monitor']!r}")
+    if monitor.get("name") == "":
+        monitor["name"] = None  # NeuroGym: an empty name is the default one
+    plot = monitor.get("plot", {})
+    if not isinstance(plot, Mapping):
+        raise ConfigError("monitor.plot", f"expected a table, got {plot!r}")
+    plot = {"create": True, "step": 10, **plot}  # NeuroGym's defaults
+    plot["steps"] = plot.pop("step")
+    plot.pop("title", None)  # the figures' title is the task's here
+    monitor["plot"] = plot
+    if monitor.get("save_dir") is None and data.get("local_dir") is not None:
+        env = data.get("env") if isinstance(data.get("env"), Mapping) else {}
+        local = expand_path(data["local_dir"], "local_dir")
+        monitor["save_dir"] = local / env["name"] if env.get("name") else local
+    return {"monitor": monitor}
 
 
 _ALL_KEYS: list[str] = []

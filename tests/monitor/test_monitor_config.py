@@ -7,7 +7,14 @@ from pathlib import Path
 import pytest
 
 import neuroplug
-from neuroplug_plugins.monitor import Config, ConfigError, LogConfig, MonitorConfig, PlotConfig
+from neuroplug_plugins.monitor import (
+    Config,
+    ConfigError,
+    LogConfig,
+    Monitor,
+    MonitorConfig,
+    PlotConfig,
+)
 
 
 def test_from_config_object(monitored, tmp_path):
@@ -195,3 +202,65 @@ def test_step_fn_replaces_the_inner_step():
     env.step(1)
     env.step(0)
     assert calls == [1, 0] and env.t == 2
+
+
+NEUROGYM_TOML = """
+local_dir = "{local}"
+
+[agent.training]
+unit = "trial"
+value = 500
+
+[env]
+name = "PerceptualDecisionMaking"
+dt = 100
+
+[monitor]
+name = ""
+trigger = "trial"
+interval = 20
+verbose = false
+
+[monitor.plot]
+step = 30
+title = "Perceptual"
+ext = "png"
+
+[plot.legend]
+location = "upper left"
+"""
+
+
+def test_a_neurogym_config_toml_is_read_with_neurogyms_defaults(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text(NEUROGYM_TOML.format(local=tmp_path / "runs"))
+    config = Config.from_toml(path)
+    assert config.monitor.name is None  # "": the default name
+    assert config.monitor.interval == 20 and config.monitor.verbose is False
+    assert config.monitor.plot.create is True  # NeuroGym's default
+    assert config.monitor.plot.steps == 30
+    assert config.monitor.save_dir == tmp_path / "runs" / "PerceptualDecisionMaking"
+    monitor = Monitor(neuroplug.make("dm"), config=str(path))
+    assert monitor.save_dir == tmp_path / "runs" / "PerceptualDecisionMaking"
+    monitor.close()
+
+
+def test_the_compat_config_object_drives_a_monitor(tmp_path):
+    import neuroplug.compat.neurogym as ngym
+
+    path = tmp_path / "config.toml"
+    path.write_text(NEUROGYM_TOML.format(local=tmp_path / "runs"))
+    config = ngym.config.Config(path, monitor={"interval": 5})
+    assert config.agent.training.value == 500 and config.env.dt == 100
+    assert config.monitor.plot.title == "Perceptual" and config.monitor.interval == 5
+    assert ngym.config.Config().monitor.plot.title == ""  # no file: NeuroGym's defaults
+    env = ngym.wrappers.Monitor(ngym.make("PerceptualDecisionMaking-v0"), config=config)
+    assert env.config.monitor.interval == 5 and env.config.monitor.plot.steps == 30
+    env.close()
+
+
+def test_a_misspelt_monitor_key_in_a_neurogym_config_is_still_an_error(tmp_path):
+    with pytest.raises(ConfigError, match=r"'monitor.intervall': unknown key"):
+        Config.from_dict({"env": {"name": "x"}, "monitor": {"intervall": 3}})
+    with pytest.raises(ConfigError, match=r"'monitor.plot.steps'"):
+        Config.from_dict({"env": {}, "monitor": {"plot": {"step": 0}}})
