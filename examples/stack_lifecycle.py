@@ -1,5 +1,5 @@
-"""A stack's life: build it, put a foreign gymnasium wrapper in it, copy it, close it and
-evaluate on the freed task.
+"""A stack's life: build it, put a foreign gymnasium wrapper in it, wrap its task a second
+time (a sibling stack), copy it, close it and evaluate on the freed task.
 
     python examples/stack_lifecycle.py
 
@@ -33,17 +33,20 @@ def main() -> dict[str, float]:
         obs, reward, *_ = env.step(int(rng.integers(3)))
     print(f"observation {np.round(obs, 2)} (last entry: the reward {reward:g} plus noise)")
 
-    try:
-        Noise(task)
-    except neuroplug.StackError as error:
-        print(f"a second stack on the same task: {error}")
+    sibling = PassReward(task)  # a second stack on the same task, as NeuroGym allows
+    raw = []
+    for _ in range(100):
+        obs, reward, *_ = sibling.step(int(rng.integers(3)))
+        raw.append(bool(np.array_equal(obs[:3], task.ob[task.t_ind]) and obs[3] == reward))
+    print(f"through the sibling, the task's own observations and rewards: {all(raw)}")
 
     twin = pickle.loads(pickle.dumps(env))  # an exact copy, sharing nothing
     actions = rng.integers(3, size=500)
     same = all(np.array_equal(env.step(a)[0], twin.step(a)[0]) for a in actions)
     print(f"the copy continues identically: {same}")
 
-    env.close()  # every layer leaves the task's trial loop
+    env.close()  # its layers leave the task's trial loop
+    sibling.close()  # and now the last stack on the task: it is free
     fresh = neuroplug.make("dm")
     runs = []
     for bare in (task, fresh):

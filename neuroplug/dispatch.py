@@ -197,7 +197,9 @@ class _ResolvedOnUse:
 
 
 class HookTable:
-    """The runtime hook implementations of one task: its stack's layers plus global plugins.
+    """The runtime hook implementations of one chain of layers on a task (innermost first)
+    plus the process's plugins. Each layer holds the table of its chain; the task runs the
+    one of the chain being stepped (see :mod:`neuroplug.layer`).
 
     A layer is added *in the loop* (its observation and step-logging hooks run inside the
     task's step, and the task builds observations as wide as its space) unless a foreign
@@ -226,21 +228,13 @@ class HookTable:
         """The space of the outermost layer in the loop (``None``: the task's own)."""
         return next((s for s in reversed(self.spaces) if s is not None), None)
 
-    def add_layer(self, layer: object, observation_space: Any, in_loop: bool = True) -> None:
-        """Add a layer (outside every layer already added) and re-resolve."""
-        if any(existing is layer for existing in self.layers):
-            return
-        self.layers.append(layer)
-        self.spaces.append(observation_space if in_loop else None)
-        self.resolve()
-
-    def remove_layer(self, layer: object) -> None:
-        """Remove a layer (its hooks no longer run) and re-resolve."""
-        for index, existing in enumerate(self.layers):
-            if existing is layer:
-                del self.layers[index], self.spaces[index]
-                self.resolve()
-                return
+    def extended(self, layer: object, observation_space: Any) -> HookTable:
+        """A new table: this one's layers, then ``layer`` outside them (its observation
+        space, or ``None`` when it runs its per-step hooks itself). Resolved on first use."""
+        table = HookTable()
+        table.layers = [*self.layers, layer]
+        table.spaces = [*self.spaces, observation_space]
+        return table
 
     def refresh(self) -> None:
         """Re-resolve if the process's plugins changed since the last resolution."""

@@ -7,11 +7,21 @@ observation space and joins its hooks to the trial loop of every task below it. 
 that only implements hooks needs no ``step`` of its own: stepping it goes straight to the
 nearest layer (or task) that has one, so a stack of hook layers costs one call per step.
 
-A task belongs to one stack. Each task or layer has at most one layer above it; wrapping
-one that has (or a closed layer) raises :class:`neuroplug.StackError`, and so does
-stepping or resetting a level with a layer above it: only the top of a stack is stepped.
-``close()`` on the outermost layer takes every layer out, leaving the task as if it had
-never been wrapped; ``detach()`` takes out the outermost layer only.
+Every level -- a task or a layer -- is a stack of its own: stepping it runs the hooks of
+the layers from the task up to it, and no others. Each layer holds its *chain*, the
+:class:`~neuroplug.dispatch.HookTable` of the layers from the task up to it, and the task
+runs the chain of the level being stepped. So a level may be wrapped more than once
+(sibling stacks, such as a training and an evaluation Monitor over one env, as NeuroGym
+programs use them) and any level may be stepped, as in NeuroGym: each wrapper sees only
+the steps taken through it. In a single stack stepped at its top nothing is switched; once
+a stack branches, or an inner level is stepped, every entry point activates its own chain
+first (an identity check when it is already active). The task's state (its trial, its
+time) is shared by all of them, as the wrapped env is in NeuroGym.
+
+``close()`` on the outermost layer takes it out and closes the levels below down to the
+first one another layer still wraps, leaving an unshared task as if it had never been
+wrapped; ``detach()`` takes out the outermost layer only. Wrapping or stepping a closed
+layer raises :class:`neuroplug.StackError`.
 
 A layer above a foreign gymnasium wrapper (``TransformObservation`` between two layers)
 runs its observation and step-logging hooks in its own ``step``, on what that wrapper
@@ -43,25 +53,13 @@ from neuroplug.fidelity import declare_difference
 from neuroplug.trial_env import TrialEnv
 
 declare_difference(
-    "core.one_stack_per_task", component="core Layer", kind="design",
-    neurogym="wrappers are independent gymnasium wrappers: wrapping a task (or an inner "
-    "wrapper) a second time builds a second chain over the same task, and any level can be "
-    "stepped, with the effects of the wrappers at or below it",
-    neuroplug="a task or layer has at most one layer above it: wrapping one that has raises "
-    "StackError naming the stack it belongs to, and so does stepping or resetting a level "
-    "with a layer above it; only the outermost layer is stepped",
-    reason="layers join the task's own trial loop (what makes stacks fast), so a second "
-    "chain or a step of an inner level would silently mix both stacks' effects",
-    test="tests/test_stack_ownership.py::test_stepping_or_resetting_an_inner_level_is_an_error",
-)
-declare_difference(
     "core.close_frees_the_task", component="core Layer", kind="design",
     neurogym="close() closes the env below and leaves every wrapper working (a Monitor can "
     "go on recording after it)",
-    neuroplug="close() on the outermost layer takes every layer out of the trial loop (the "
-    "Monitor saves first): the task is bit-identical to a fresh one and free for a new "
-    "stack, and stepping a closed layer raises StackError; Monitor.save() writes without "
-    "closing",
+    neuroplug="close() on the outermost layer takes it out of the trial loop (the Monitor "
+    "saves first) and closes the levels below it down to one that another layer still "
+    "wraps: an unshared task is bit-identical to a fresh one, and stepping a closed layer "
+    "raises StackError; Monitor.save() writes without closing",
     reason="a task reused after its stack is closed (an evaluation on the bare task) must not "
     "keep the old stack's noise or write into its Monitor's files",
     test="tests/test_stack_ownership.py::test_after_close_the_task_is_bit_identical_to_a_fresh_one",
@@ -127,51 +125,60 @@ def foreign_below(env: gym.Env) -> bool:
 
 
 def stack_top(level: Any) -> Any:
-    """The outermost layer of the stack ``level`` (a task or layer) belongs to."""
-    while level._above is not None:
-        level = level._above
+    """An outermost layer of a stack ``level`` (a task or layer) belongs to."""
+    while level._aboves:
+        level = level._aboves[0]
     return level
+
+
+def chain_of(level: Any, task: TrialEnv) -> Any:
+    """The hook table of the chain from ``task`` up to ``level`` (the task itself: none)."""
+    return task._own_chain if level is task else level._chains[task]
+
+
+def _tops(level: Any) -> list[Any]:
+    """The outermost levels of every stack through ``level``."""
+    if not level._aboves:
+        return [level]
+    return [top for above in level._aboves for top in _tops(above)]
+
+
+def _check_entries(tasks: list[TrialEnv]) -> None:
+    """From now on every top over ``tasks`` activates its chain when stepped (the stacks
+    branch, or an inner level is stepped)."""
+    for task in tasks:
+        if not task._checking:
+            task._checking = True
+            for top in _tops(task):
+                _guard(top, _Guard)
+
+
+def _tasks_of(level: Any) -> list[TrialEnv]:
+    return [level] if isinstance(level, TrialEnv) else level.tasks
+
+
+def check_free(env: gym.Env, wrapper: str) -> None:
+    """Raise :class:`StackError` if ``env`` is a closed layer (nothing may wrap it)."""
+    level, _ = nearest_level(env)
+    if level is not None and getattr(level, "_closed", False):
+        raise StackError(
+            f"{wrapper} cannot wrap {_name(level)}: that layer was closed (its hooks are out "
+            f"of the trial loop); build the stack again"
+        )
 
 
 def _name(level: Any) -> str:
     return task_label(level) if isinstance(level, TrialEnv) else type(level).__name__
 
 
-def _make_name(level: Any) -> str:
-    """What to pass to ``neuroplug.make`` for a task like the one under ``level``."""
-    label = task_label(level)
-    if label.startswith("neuroplug/") and label.endswith("-v0"):
-        return label.removeprefix("neuroplug/").removesuffix("-v0")
-    return label
-
-
-def check_free(env: gym.Env, wrapper: str) -> None:
-    """Raise :class:`StackError` unless a new layer ``wrapper`` may wrap ``env``: the level
-    under it must be the top of its stack, and not a closed layer."""
-    level, _ = nearest_level(env)
-    if level is None:
-        return
-    if getattr(level, "_closed", False):
-        raise StackError(
-            f"{wrapper} cannot wrap {_name(level)}: that layer was closed (its hooks are out "
-            f"of the trial loop); build the stack again"
-        )
-    above = level._above
-    if above is not None:
-        raise StackError(
-            f"{wrapper} cannot wrap {_name(level)}: it already has {type(above).__name__} "
-            f"above it, in the stack {stack_top(level)}. A task belongs to one stack: build "
-            f"a new task for this one (neuroplug.make({_make_name(level)!r}) is cheap), or "
-            f"close() that stack first"
-        )
-
-
 class _Guard:
-    """Stands in for ``step`` / ``reset`` of a level that has a layer above it.
+    """Stands in for ``step`` / ``reset`` of a level that has layers above it (or is the
+    top of a branched stack).
 
-    The layer above enters the level through its class's method, or -- through a foreign
-    wrapper between them -- marks the level entered while that wrapper calls it. Any other
-    call is an error: it would mix this level's effects with those of the layers above.
+    Called by a layer above it -- through the class's method, or through a foreign wrapper
+    with the level marked entered -- it passes the call on. Called from anywhere else, the
+    level is an entry point: its chain is activated first, so the step has exactly the
+    effects of the layers up to this level.
     """
 
     __slots__ = ("level", "method")
@@ -181,15 +188,16 @@ class _Guard:
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         level = self.level
-        if level._entered or sys._getframe(1).f_locals.get("self") is level._above:
-            # entered through a foreign wrapper, or called by the layer above itself (a
-            # layer whose own step calls ``self.env.step``, as gymnasium wrappers do)
-            return getattr(type(level), self.method)(level, *args, **kwargs)
-        raise StackError(
-            f"{_name(level)}.{self.method}(): it has {type(level._above).__name__} above it, "
-            f"in the stack {stack_top(level)}; {self.method} the outermost layer, or close() "
-            f"the layers above first"
-        )
+        aboves = level._aboves
+        if aboves:
+            caller = sys._getframe(1).f_locals.get("self")
+            if level._entered or any(caller is above for above in aboves):
+                # a layer above steps it (one whose own step calls ``self.env.step``, as
+                # gymnasium wrappers do, or through a foreign wrapper)
+                return getattr(type(level), self.method)(level, *args, **kwargs)
+            _check_entries(_tasks_of(level))
+        level._activate()
+        return getattr(type(level), self.method)(level, *args, **kwargs)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.level, self.method))
@@ -280,8 +288,9 @@ class Layer(gym.Wrapper, RecordConstructorArgs):
     #: ``Dataset`` refuses a stack holding one, since each of its rows is a copy.
     writes_records = False
 
-    _above: Layer | None = None  # the layer directly above this one
-    _entered = 0  # non-zero while the layer above steps this one through a foreign wrapper
+    _aboves: tuple[Layer, ...] = ()  # the layers directly above this one
+    _entered = 0  # non-zero while a layer above steps this one through a foreign wrapper
+    _chains: dict[TrialEnv, Any]  # task -> hook table of the chain up to this layer
     _closed = False
     _foreign_below = False  # a foreign gymnasium wrapper lies somewhere below this layer
     #: Attributes rebuilt after copying (bound methods would be unpickled by name).
@@ -349,47 +358,73 @@ class Layer(gym.Wrapper, RecordConstructorArgs):
         if in_loop:
             for task in tasks:  # an unusable space fails before any task changes
                 task._out_layout(self.observation_space)
-        for task in tasks:
-            task.attach_layer(self, self.observation_space, in_loop)
+        space = self.observation_space if in_loop else None
+        chains: dict[TrialEnv, Any] = {}
+        branches = False
         for env in self.inner_envs():
             level, _ = nearest_level(env)
-            level._above = self
+            for task in tasks_below(env):
+                chains[task] = chain_of(level, task).extended(self, space)
+            branches = branches or bool(level._aboves)
+            level._aboves = (*level._aboves, self)
             _guard(level, _Guard)
+        self._chains = chains
+        for task, table in chains.items():  # the new stack is the one stepped next
+            task.activate(table)
+        if branches:
+            _check_entries(tasks)
+        elif any(task._checking for task in tasks):
+            _guard(self, _Guard)
         self._pending_logs: list[tuple[Callable, TrialEnv, dict[str, Any]]] = []
         self._seen_reward = 0.0
         for derived in self._derived:
             self.__dict__.pop(derived, None)
 
+    def _activate(self) -> None:
+        """Stepped as an entry point: every task below runs this layer's chain."""
+        for task, table in self._chains.items():
+            if task.hooks is not table:
+                task.activate(table)
+
     def detach(self) -> None:
         """Take this layer out of its stack: its hooks leave the trial loop, and the env
-        below is the top of its stack again, as if this layer had never been added. Only
-        the outermost layer can be detached; the layer cannot be used afterwards."""
+        below is as if this layer had never been added. Only an outermost layer can be
+        detached; the layer cannot be used afterwards."""
         if self._closed:
             return
-        if self._above is not None:
+        if self._aboves:
             raise StackError(
-                f"{type(self).__name__}.detach(): it has {type(self._above).__name__} above "
-                f"it, in the stack {stack_top(self)}; detach or close the outermost layer"
+                f"{type(self).__name__}.detach(): it has {type(self._aboves[0]).__name__} "
+                f"above it, in the stack {stack_top(self)}; detach or close the outermost "
+                f"layer"
             )
-        for task in self.tasks:
-            task.detach_layer(self)
         for env in self.inner_envs():
             level, _ = nearest_level(env)
-            if level is not None and level._above is self:
-                level.__dict__.pop("_above", None)
+            if level is None:
+                continue
+            level._aboves = tuple(a for a in level._aboves if a is not self)
+            for task in tasks_below(env):
+                if task.hooks is self._chains.get(task):
+                    task.activate(chain_of(level, task))
+            if not level._aboves:
                 _unguard(level)
+                if any(task._checking for task in _tasks_of(level)):
+                    _guard(level, _Guard)  # a top of a branched stack
         self._closed = True
         _guard(self, _Closed)
 
     def close(self) -> None:
-        """Close the stack from this layer down, as gymnasium does: each layer is detached
-        (see :meth:`detach`) and then closes the env below it. Closing the outermost layer
-        leaves the task as if it had never been wrapped, free for a new stack."""
+        """Close the stack from this layer down, as gymnasium does: the layer is detached
+        (see :meth:`detach`), then each env below it is closed unless another layer still
+        wraps it. Closing the outermost layer of an unshared stack leaves the task as if it
+        had never been wrapped."""
         if self._closed:
             return
         self.detach()
         for env in self.inner_envs():
-            env.close()
+            level, _ = nearest_level(env)
+            if level is None or not level._aboves:
+                env.close()
 
     # --- the step path --------------------------------------------------------------
 
@@ -483,16 +518,26 @@ class Layer(gym.Wrapper, RecordConstructorArgs):
     # --- copying --------------------------------------------------------------------
 
     def __getstate__(self) -> dict[str, Any]:
+        # not the links up (see TrialEnv.__getstate__): a copy holds what is below it
         state = dict(self.__dict__)
-        for name in self._derived:
+        for name in (*self._derived, "_aboves"):
             state.pop(name, None)
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        for name in self._derived:
+        for name in (*self._derived, "_aboves"):
             state.pop(name, None)
         # arrays may come back read-only (pickle protocol 5 out-of-band buffers, Ray)
         self.__dict__.update(writable_state(state))
+        if self._closed:
+            return
+        # The levels below are restored by now: link to them and run this chain (the
+        # outermost layer is restored last, so its chain is the one that stays active).
+        for env in self.inner_envs():
+            level, _ = nearest_level(env)
+            if level is not None and all(a is not self for a in level._aboves):
+                level._aboves = (*level._aboves, self)
+        self._activate()
 
 
 class TrialWrapper(Layer):

@@ -175,7 +175,9 @@ class TrialEnv(gym.Env):
         self.r_tmax = float(r_tmax)
         self.rewards: dict[str, float] = {}
         self._timing = TimingDict()
-        self.hooks = HookTable()
+        #: The hook table of the chain being stepped (see :meth:`activate`); the task's own
+        #: chain, without layers, until a layer wraps it.
+        self.hooks = self._own_chain = HookTable()
         self._step_record = Step()
         self._out_shape: tuple[int, ...] | None = None
         self._out_dtype: Any = None
@@ -713,29 +715,28 @@ class TrialEnv(gym.Env):
 
     # --- stack layers ---------------------------------------------------------------
 
-    #: The layer directly above this task (``None``: the task is the top of its stack);
-    #: set by :meth:`neuroplug.Layer.attach`, cleared by ``detach``.
-    _above: Any = None
-    #: Non-zero while the layer above steps this task through a foreign wrapper.
+    #: The layers directly above this task (several: sibling stacks), set by
+    #: :meth:`neuroplug.Layer.attach`; see :mod:`neuroplug.layer`.
+    _aboves: tuple[Any, ...] = ()
+    #: Non-zero while a layer above steps this task through a foreign wrapper.
     _entered = 0
+    #: Set once this task's stacks branch (siblings) or an inner level is stepped: every
+    #: top of its stacks then activates its chain when stepped.
+    _checking = False
 
-    def attach_layer(self, layer: object, observation_space: gym.spaces.Space,
-                     in_loop: bool = True) -> None:
-        """Join ``layer`` (a wrapper on this task) to the trial loop's hooks.
+    def activate(self, table: HookTable) -> None:
+        """Run ``table``'s hooks from now on (the chain of the level being stepped): its
+        layers' hooks, observations as wide as its outermost in-loop layer."""
+        if self.hooks is table:
+            return
+        space = table.observation_space
+        self._out_layout(space)  # an unusable space fails before any change
+        self.hooks = table
+        self._set_out_space(space)
 
-        ``observation_space`` is what the layer presents; with ``in_loop`` the task builds
-        observations that wide from now on, leaving its own entries first. Without it (a
-        foreign wrapper lies between), only the layer's trial hooks join the loop.
-        """
-        if in_loop:
-            self._out_layout(observation_space)  # an unusable space fails before any change
-        self.hooks.add_layer(layer, observation_space, in_loop)
-        self._set_out_space(self.hooks.observation_space)
-
-    def detach_layer(self, layer: object) -> None:
-        """Take ``layer``'s hooks out of the trial loop (see :meth:`neuroplug.Layer.detach`)."""
-        self.hooks.remove_layer(layer)
-        self._set_out_space(self.hooks.observation_space)
+    def _activate(self) -> None:
+        """Stepped as an entry point: the task's own chain, no layer."""
+        self.activate(self._own_chain)
 
     def _out_layout(self, space: gym.spaces.Space | None
                     ) -> tuple[tuple[int, ...] | None, Any, tuple[Any, ...]]:
@@ -760,6 +761,17 @@ class TrialEnv(gym.Env):
 
     # --- copying --------------------------------------------------------------------
 
+    def __getstate__(self) -> dict[str, Any]:
+        # Links up to the layers above are not copied: a copy holds what is below the level
+        # copied (a sibling stack stays behind); the layers copied with it re-link and
+        # activate their chains as they are restored (Layer.__setstate__).
+        state = dict(self.__dict__)
+        state.pop("_aboves", None)
+        state.pop("hooks", None)
+        return state
+
     def __setstate__(self, state: dict[str, Any]) -> None:
         # arrays may come back read-only (pickle protocol 5 out-of-band buffers, Ray)
         self.__dict__.update(writable_state(state))
+        self.hooks = self._own_chain
+        self._set_out_space(None)
