@@ -6,6 +6,10 @@ layer steps it. ``inner_envs()`` returns every env, so the layer's hooks (and th
 every layer stacked above it) join the trial loop of every task; in a hook, ``env`` is the
 task being stepped, which tells which env the step belongs to.
 
+An env may itself hold a multi-env layer (``ScheduleEnvs([ScheduleEnvs([a, b], ...), c],
+...)``, as NeuroGym allows and task packages built on it do): the outer layer picks the
+env, the inner one the task within it.
+
 With ``env_input=True`` the observation gains one entry per env (named ``"env"``), a
 one-hot of the env the observation comes from. ``layer.ob`` is the current trial's
 observation buffer with that one-hot in it (NeuroGym's ``env.ob``), ``layer.gt`` its ground
@@ -56,21 +60,27 @@ class MultiEnvLayer(TrialWrapper):
         if not isinstance(env_input, (bool, np.bool_)):
             raise TypeError(f"{name}: env_input must be True or False, got {env_input!r}")
         tasks: list[TrialEnv] = []
+        index: dict[TrialEnv, int] = {}
+        nested: list[MultiEnvLayer | None] = []
         for env in envs:
             check_free(env, name)
         for k, env in enumerate(envs):
             below = tasks_below(env)
-            if len(below) != 1:
+            inner = _inner_multi(env)
+            if len(below) != 1 and inner is None:
                 raise IncompatibleWrapperError(
-                    f"{name}: envs[{k}] ({env!r}) must hold exactly one neuroplug task, "
-                    f"found {len(below)}"
+                    f"{name}: envs[{k}] ({env!r}) must hold one neuroplug task, or a "
+                    f"multi-env layer over several; found {len(below)} tasks"
                 )
-            if any(below[0] is t for t in tasks):
-                raise ValueError(
-                    f"{name}: envs[{k}] ({task_label(env)}) is the same task as an earlier "
-                    f"env; pass a separate instance for each entry"
-                )
-            tasks.append(below[0])
+            for task in below:
+                if task in index:
+                    raise ValueError(
+                        f"{name}: envs[{k}] ({task_label(env)}) holds the same task as "
+                        f"envs[{index[task]}]; pass a separate instance for each entry"
+                    )
+                index[task] = k
+            tasks.append(below[0] if inner is None else None)
+            nested.append(inner)
         first_obs, first_act = envs[0].observation_space, envs[0].action_space
         if any(
             e.observation_space.shape != first_obs.shape
@@ -93,9 +103,11 @@ class MultiEnvLayer(TrialWrapper):
         self._env_specs = [copy.deepcopy(e.spec) for e in envs]
         self._spec_kwargs: dict[str, Any] = {"env_input": bool(env_input)}
         self.env_input = bool(env_input)
+        #: The task of each env (``None`` for an env holding a multi-env layer: ``_nested``).
         self._env_tasks = tasks
+        self._nested = nested
         # Keyed by the task itself (not id()) so copies and unpickled stacks keep working.
-        self._index = {task: k for k, task in enumerate(tasks)}
+        self._index = index
         self.i_env = 0
         self._rng = np.random.default_rng()
         self.action_space = first_act
@@ -170,18 +182,23 @@ class MultiEnvLayer(TrialWrapper):
         self._set_current(self._check_index(i))
 
     @property
+    def active_task(self) -> TrialEnv:
+        """The task that runs the current trial (within a nested multi-env layer too)."""
+        inner = self._nested[self.i_env]
+        return inner.active_task if inner is not None else self._env_tasks[self.i_env]
+
+    @property
     def ob(self) -> np.ndarray | None:
         """The current trial's observations as this layer presents them: the current
-        task's buffer, with the env one-hot appended when ``env_input`` (NeuroGym's
+        env's buffer, with the env one-hot appended when ``env_input`` (NeuroGym's
         ``env.ob`` after ``new_trial()``). Built once per trial."""
-        task = self._env_tasks[self.i_env]
-        if not self.env_input or task.ob is None:
-            return task.ob
-        key = (self.i_env, task._trial_serial, len(task.ob))
+        own = self.env.ob
+        if not self.env_input or own is None:
+            return own
+        key = (self.i_env, self.active_task._trial_serial, len(own))
         cached = self.__dict__.get("_ob_cache")
         if cached is not None and cached[0] == key:
             return cached[1]
-        own = task.ob
         ob = np.zeros((len(own), *self._space.shape), dtype=self._space.dtype)
         ob[:, :own.shape[1]] = own
         ob[:, self._offset + self.i_env] = 1
@@ -222,7 +239,20 @@ class MultiEnvLayer(TrialWrapper):
 
     def new_trial(self, **kwargs: Any) -> dict[str, Any]:
         """Start a new trial of the current env's task."""
-        return self._env_tasks[self.i_env].new_trial(**kwargs)
+        return self._new_trial_in(self.i_env, **kwargs)
+
+    def _new_trial_in(self, i: int, **kwargs: Any) -> dict[str, Any]:
+        """A new trial in env ``i`` (a nested multi-env layer picks its task)."""
+        inner = self._nested[i]
+        if inner is not None:
+            return inner.new_trial(**kwargs)
+        return self._env_tasks[i].new_trial(**kwargs)
+
+    def _pick(self) -> TrialEnv:
+        """The task of the next trial when a layer above picks this env: the current one's
+        (a schedule moves on here: see ``ScheduleEnvs``)."""
+        inner = self._nested[self.i_env]
+        return inner._pick() if inner is not None else self._env_tasks[self.i_env]
 
     def _first_index(self) -> int:
         """The env whose reset returns the first observation (the schedule may pick it)."""
@@ -250,6 +280,15 @@ class MultiEnvLayer(TrialWrapper):
         self._set_current(first)
         obs, info = enter(self.env, "reset")(seed=seeds[first], options=options)
         return self._after_reset(obs, info)
+
+
+def _inner_multi(env: gym.Env) -> MultiEnvLayer | None:
+    """The multi-env layer ``env`` is or holds down a chain of single-env levels."""
+    while isinstance(env, gym.Wrapper):
+        if isinstance(env, MultiEnvLayer):
+            return env
+        env = env.env
+    return None
 
 
 def rebuild(layer: str, envs: Sequence[EnvSpec], **kwargs: Any) -> MultiEnvLayer:

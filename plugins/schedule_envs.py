@@ -59,7 +59,7 @@ class ScheduleEnvs(MultiEnvLayer):
         self.schedule: Schedule = resolve_schedule(schedule, len(self.envs))
         self._spec_kwargs["schedule"] = schedule
         for k, task in enumerate(self._env_tasks):
-            if task.trial_router is not None:
+            if task is not None and task.trial_router is not None:
                 raise IncompatibleWrapperError(
                     f"ScheduleEnvs: envs[{k}] ({task_label(self.envs[k])}) is already under a "
                     f"layer that picks its next trial's task"
@@ -74,25 +74,33 @@ class ScheduleEnvs(MultiEnvLayer):
                 )
         self._stale: set[int] = set()
         self.attach()
-        for task in self._env_tasks:
+        # Every task below is routed here; a nested layer's routing is reached through this
+        # one (``_pick``), and comes back when this layer is detached.
+        self._previous_routers = {task: task.trial_router for task in self._index}
+        for task in self._index:
             task.trial_router = self._route
 
     def detach(self) -> None:
         """Take this layer out (see :meth:`neuroplug.Layer.detach`); each task runs its own
         next trial again."""
         super().detach()
-        for task in self._env_tasks:
-            task.trial_router = None
+        for task, router in self.__dict__.pop("_previous_routers", {}).items():
+            task.trial_router = router
 
     def _route(self, task: TrialEnv) -> TrialEnv:
         """Called by a task whose trial ended: the schedule picks the next trial's task."""
-        finished = self._index[task]
+        return self._pick()
+
+    def _pick(self) -> TrialEnv:
+        """The schedule picks the env of the next trial (a nested layer, the task in it)."""
+        previous = self.i_env
         i = int(self.schedule())
-        if i != finished:
-            self._stale.add(finished)
+        if i != previous:
+            self._stale.add(previous)
         self._stale.discard(i)
         self._set_current(i)
-        return self._env_tasks[i]
+        inner = self._nested[i]
+        return inner._pick() if inner is not None else self._env_tasks[i]
 
     def new_trial(self, **kwargs: Any) -> dict[str, Any]:
         """Let the schedule pick an env and start a new trial there."""
@@ -102,7 +110,7 @@ class ScheduleEnvs(MultiEnvLayer):
             self._stale.add(previous)
         self._stale.discard(i)
         self._set_current(i)
-        return self._env_tasks[i].new_trial(**kwargs)
+        return self._new_trial_in(i, **kwargs)
 
     def set_i(self, i: int) -> None:
         """Make the ``i``-th env the current one (a new trial starts there if its last one
@@ -111,7 +119,7 @@ class ScheduleEnvs(MultiEnvLayer):
         i = self._check_index(i)
         if i != self.i_env and i in self._stale:
             self._stale.discard(i)
-            self._env_tasks[i].new_trial()
+            self._new_trial_in(i)
         self._set_current(i)
         self.schedule.i = i
 

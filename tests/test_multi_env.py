@@ -169,7 +169,7 @@ def test_argument_validation(cls):
     with pytest.raises(TypeError, match="non-empty list of envs"):
         cls([])
     task = neuroplug.make("dm")
-    with pytest.raises(ValueError, match="same task as an earlier env"):
+    with pytest.raises(ValueError, match=r"holds the same task as envs\[0\]"):
         cls([task, task])
     with pytest.raises(TypeError, match="env_input must be True or False"):
         cls(tasks(2), env_input="yes")

@@ -112,3 +112,62 @@ def test_yang19_collection_comes_in_neurogyms_order():
     ]
     names = neuroplug.list_tasks()
     assert names == sorted(names)  # everything else stays sorted by name
+
+
+def _names(*tasks):
+    return {id(task): name for name, task in zip("abc", tasks, strict=True)}
+
+
+def test_nested_schedule_envs_pick_the_env_then_the_task_within_it():
+    schedule_envs = neuroplug.get_wrapper("schedule_envs").factory
+    a, b = neuroplug.make("dm"), neuroplug.make("dm", cohs=[51.2])
+    c = neuroplug.make("dm", cohs=[6.4])
+    inner = schedule_envs([a, b], "sequential")
+    outer = schedule_envs([inner, c], "sequential", env_input=True)
+    names = _names(a, b, c)
+    obs, _ = outer.reset(seed=0)
+    ended, one_hot = [], set()
+    for _ in range(3000):
+        task = outer.active_task
+        one_hot.add((names[id(task)], tuple(obs[-2:])))
+        obs, *_, info = outer.step(task.gt_now)
+        if info["new_trial"]:
+            ended.append(names[id(task)])
+    # the outer schedule alternates its two envs, the inner one its two tasks
+    assert ended[:8] == ["c", "a", "c", "b", "c", "a", "c", "b"]
+    assert one_hot == {("a", (1, 0)), ("b", (1, 0)), ("c", (0, 1))}
+    outer.close()
+    assert a.trial_router is b.trial_router is c.trial_router is None
+
+
+def test_nested_multi_envs_and_their_batches():
+    multi_envs = neuroplug.get_wrapper("multi_envs").factory
+    schedule_envs = neuroplug.get_wrapper("schedule_envs").factory
+    a, b, c = neuroplug.make("dm"), neuroplug.make("dm"), neuroplug.make("dm")
+    stack = multi_envs([schedule_envs([a, b], "sequential"), c], env_input=True)
+    stack.set_i(0)
+    stack.reset(seed=0)
+    first = stack.active_task
+    stack.new_trial()
+    assert stack.active_task is not first  # the inner schedule moved on
+    dataset = neuroplug.Dataset(stack, batch_size=2, seq_len=60, seed=0)
+    assert dataset.path == "fast"
+    inputs, _ = dataset()
+    assert np.all(inputs[..., -2] == 1)  # env 0 of the outer layer, every step
+    with pytest.raises(ValueError, match=r"holds the same task as envs\[0\]"):
+        schedule_envs([schedule_envs([neuroplug.make("dm"), c]), c])
+
+
+def test_a_schedule_envs_exposes_its_current_trial_like_neurogym():
+    stack = neuroplug.make_stack(["dm", ("dm", {"dt": 100, "cohs": [51.2]})],
+                                 [("schedule_envs", {"schedule": "sequential",
+                                                     "env_input": True})])
+    stack.reset(seed=0)
+    for _ in range(4):
+        trial = stack.new_trial()
+        task = stack.active_task
+        assert stack.trial is trial is task.trial and stack.dt == 100
+        assert stack.timing is task.timing
+        assert stack.ob.shape == (len(task.ob), 5) and stack.gt is task.gt
+        np.testing.assert_array_equal(stack.ob[:, :3], task.ob)
+        np.testing.assert_array_equal(stack.ob[:, 3 + stack.i_env], 1)
