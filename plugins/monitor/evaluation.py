@@ -1,7 +1,8 @@
 """Policy evaluation on a monitored env: a random policy or an SB3-style ``predict`` model.
 
 The Monitor routes the trials finished during an evaluation into ``data_eval`` (never into
-``data``, never into the saved files); this module only drives the loop and summarises.
+``data``, never into the saved files); this module drives the loop, summarises, and gives
+``data_eval`` NeuroGym's form (:func:`neurogym_columns`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from typing import Any
 
 import gymnasium as gym
 import numpy as np
+
+from neuroplug_plugins.monitor.table import TrialTable, to_column
 
 __all__ = ["progress_bar", "run_policy", "summarize"]
 
@@ -82,6 +85,23 @@ def run_policy(step: Callable[[Any], tuple], reset: Callable[[], tuple], space: 
     finally:
         if bar is not None:
             bar.close()
+
+
+def neurogym_columns(table: TrialTable) -> dict[str, Any]:
+    """``data_eval`` as NeuroGym's: one numpy array per column (``action``, ``reward``,
+    ``cum_reward``, ``performance``, ``steps``, ``gt``, ``params.*``), ``trial`` the list
+    of each trial's parameter dicts, ``index`` the trials' numbers."""
+    columns: dict[str, Any] = {
+        ("index" if name == "trial" else name): to_column(values)
+        for name, values in table.items()
+    }
+    params = [name for name in table if name.startswith("params.")]
+    columns["trial"] = [
+        {name.removeprefix("params."): table[name][k] for name in params
+         if table[name][k] is not None}
+        for k in range(table.rows)
+    ]
+    return columns
 
 
 def summarize(table: dict[str, list]) -> dict[str, Any]:

@@ -26,7 +26,7 @@ from neuroplug.fidelity import declare_difference
 from neuroplug_plugins.monitor import messages, shutdown
 from neuroplug_plugins.monitor.activations import ActivationProbe, collect_readers
 from neuroplug_plugins.monitor.config import Config, ConfigError
-from neuroplug_plugins.monitor.evaluation import run_policy, summarize
+from neuroplug_plugins.monitor.evaluation import neurogym_columns, run_policy, summarize
 from neuroplug_plugins.monitor.files import file_stem, new_run_id
 from neuroplug_plugins.monitor.legacy import translate_legacy_arguments
 from neuroplug_plugins.monitor.reading import RunTable, load_files
@@ -159,7 +159,9 @@ class Monitor(Layer):
     Attributes:
         config: the final, validated :class:`Config`.
         data: the trials finished since the last save, as columns (``dict[str, list]``).
-        data_eval: the trials of the last :meth:`evaluate_policy` run, same columns.
+        data_eval: the trials of the last :meth:`evaluate_policy` run, as NeuroGym gives
+            them: a numpy array per column (``action``, ``reward``, ``performance``, ...,
+            ``index``: the trial numbers), ``trial`` the list of the trials' parameter dicts.
         cum_reward: the sum of the rewards of the current trial so far.
         num_tr: trials recorded so far (across episodes).
         t: steps taken through :meth:`step` with ``collect_data`` (the ``"step"`` trigger's
@@ -473,7 +475,7 @@ class Monitor(Layer):
             raise StackError(f"{type(self).__name__}.evaluate_policy(): this layer was "
                              f"closed, its hooks are out of the trial loop; build the stack "
                              f"again")
-        self.data_eval.clear_rows()
+        self.data_eval = TrialTable()
         if self._step_fn is not None:
             warnings.warn(
                 "Monitor.evaluate_policy with step_fn: the evaluation steps the stack being "
@@ -483,6 +485,7 @@ class Monitor(Layer):
             evaluated = self
         else:
             evaluated = self._evaluation_copy()
+        evaluated.data_eval = self.data_eval
         evaluated._evaluating = True
         evaluated._writer.paused = True
         try:
@@ -494,9 +497,9 @@ class Monitor(Layer):
             evaluated._writer.paused = False
             if evaluated is not self:
                 evaluated._retire()  # the copy saves nothing and is dropped
-                self.data_eval.update(evaluated.data_eval)
-                self.data_eval.rows = evaluated.data_eval.rows
-        return summarize(self.data_eval)
+        table = self.data_eval
+        self.data_eval = neurogym_columns(table)
+        return summarize(table)
 
     def _evaluation_copy(self) -> Monitor:
         try:

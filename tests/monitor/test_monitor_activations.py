@@ -256,7 +256,7 @@ def test_activations_recorded_during_evaluation(monitored):
     probe = env.record_activations(policy.rnn)
     env.evaluate_policy(num_trials=4, model=policy, verbose=False)
     assert len(probe.trials) == 4
-    assert [t["hidden"].shape[0] for t in probe.trials] == env.data_eval["steps"]
+    assert [t["hidden"].shape[0] for t in probe.trials] == list(env.data_eval["steps"])
     assert env.data.rows == 0
 
 

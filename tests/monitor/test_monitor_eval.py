@@ -39,7 +39,7 @@ def test_random_policy_is_near_chance(monitored, tmp_path):
     sd = np.sqrt(1 / 3 * 2 / 3 / n)
     assert abs(result["mean_performance"] - 1 / 3) < 4 * sd
     assert result["mean_reward"] == pytest.approx(np.mean(np.array(result["rewards"]) > 0))
-    assert env.data_eval.rows == n
+    assert len(env.data_eval["trial"]) == n
 
 
 def test_oracle_model_is_near_perfect_and_state_resets_per_trial(monitored):
@@ -69,8 +69,8 @@ def test_evaluation_never_touches_training_data_or_files(monitored, run_trials, 
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
     assert {k: list(v) for k, v in env.data.items()} == data_before
     assert (env.num_tr, env.t) == (num_tr, t)
-    assert env.data_eval.rows == 30
-    assert env.data_eval["performance"] == result["performances"]
+    assert len(env.data_eval["trial"]) == 30
+    assert list(env.data_eval["performance"]) == result["performances"]
     env.save()  # the 2 unsaved training trials, no evaluation trial
     files = sorted(tmp_path.glob("*.npz"))
     assert len(files) == 3
@@ -78,7 +78,7 @@ def test_evaluation_never_touches_training_data_or_files(monitored, run_trials, 
         assert npz["trial"].tolist() == [10, 11]
     # A second evaluation replaces data_eval.
     env.evaluate_policy(num_trials=4, verbose=False)
-    assert env.data_eval.rows == 4
+    assert len(env.data_eval["trial"]) == 4
     env.close()
     with pytest.raises(neuroplug.StackError, match=r"evaluate_policy\(\): this layer was closed"):
         env.evaluate_policy(num_trials=4, verbose=False)
@@ -122,7 +122,7 @@ def test_training_after_an_evaluation_is_as_without_it(policy, tmp_path):
     std_before = noise.std_noise
     model = OracleModel() if policy == "oracle" else None
     stacks[1].evaluate_policy(num_trials=150, model=model, verbose=False)
-    assert stacks[1].data_eval.rows == 150
+    assert len(stacks[1].data_eval["trial"]) == 150
     assert noise.std_noise == std_before
     plain, evaluated = (_train(env, 3000, seed=2) for env in stacks)
     for (o1, r1, n1), (o2, r2, n2) in zip(plain, evaluated, strict=True):
@@ -155,3 +155,18 @@ def test_bad_arguments(monitored):
         env.evaluate_policy(num_trials=0)
     with pytest.raises(TypeError, match="predict"):
         env.evaluate_policy(num_trials=3, model=object(), verbose=False)
+
+
+def test_data_eval_has_neurogyms_form(tmp_path):
+    """NeuroGym's analysis code reads ``data_eval["trial"]`` as the trials' parameter dicts
+    and the other entries as numpy arrays (a psychometric curve: coherence, choice)."""
+    env = neuroplug.make_stack("dm", [("monitor", {"save_dir": tmp_path, "verbose": False})])
+    env.evaluate_policy(num_trials=40, verbose=False)
+    data = env.data_eval
+    assert isinstance(data["trial"], list) and len(data["trial"]) == 40
+    assert {"ground_truth", "coh"} <= set(data["trial"][0])
+    for key in ("action", "reward", "performance", "gt", "index"):
+        assert isinstance(data[key], np.ndarray) and data[key].shape == (40,), key
+    np.testing.assert_array_equal(data["params.coh"], [t["coh"] for t in data["trial"]])
+    assert list(data["index"]) == list(range(40))
+    env.close()
