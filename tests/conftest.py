@@ -50,8 +50,20 @@ def register_plugin():
         neuroplug.unregister_plugin(name=name)
 
 
+@pytest.fixture
+def neurogym_python(request: pytest.FixtureRequest) -> str:
+    """A python with neurogym==2.3.1 (``--neurogym-python`` or
+    ``NEUROPLUG_NEUROGYM_PYTHON``); the test is skipped without one."""
+    python = request.config.getoption("--neurogym-python") or os.environ.get(
+        "NEUROPLUG_NEUROGYM_PYTHON")
+    if not python:
+        pytest.skip("no NeuroGym 2.3.1 python (--neurogym-python or NEUROPLUG_NEUROGYM_PYTHON)")
+    return python
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--neurogym-python", default=None, metavar="PATH",
-        help="python of an environment with neurogym==2.3.1: runs the live fidelity check",
+        help="python of an environment with neurogym==2.3.1: runs the live fidelity check "
+        "and the NeuroGym program suite against NeuroGym",
     )

@@ -8,7 +8,6 @@ The live run needs ``--neurogym-python PATH`` (a python with neurogym==2.3.1) or
 from __future__ import annotations
 
 import importlib.util
-import os
 import sys
 from pathlib import Path
 
@@ -71,14 +70,9 @@ def test_every_aliased_task_is_checked_and_declarations_map_to_names(fidelity):
     assert "dm.fixation_through_stimulus" in declared["dm"]
 
 
-def _neurogym_python(config) -> str | None:
-    return config.getoption("--neurogym-python") or os.environ.get("NEUROPLUG_NEUROGYM_PYTHON")
-
-
-def test_live_run_against_neurogym_finds_no_undeclared_difference(fidelity, request, capsys):
-    python = _neurogym_python(request.config)
-    if not python:
-        pytest.skip("no NeuroGym 2.3.1 python (--neurogym-python or NEUROPLUG_NEUROGYM_PYTHON)")
+def test_live_run_against_neurogym_finds_no_undeclared_difference(fidelity, neurogym_python,
+                                                                  capsys):
+    python = neurogym_python
     code = fidelity.main(["--quick", "dm", "go_nogo", "context_dm", "yang19.dm1",
                           "--neurogym-python", python])
     out = capsys.readouterr().out
