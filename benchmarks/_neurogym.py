@@ -122,7 +122,9 @@ def make_venv(venv: Path, log: Any = print) -> Path:
     steps = [
         [sys.executable, "-m", "venv", str(venv)],
         [str(python), "-m", "pip", "install", "--quiet",
-         f"neurogym=={NEUROGYM_VERSION}", f"torch=={TORCH_VERSION}"],
+         f"neurogym=={NEUROGYM_VERSION}", f"torch=={TORCH_VERSION}",
+         # NeuroGym's optional RL part: the program suite trains an SB3 agent in both
+         "stable-baselines3>=2.3"],
     ]
     for command in steps:
         done = subprocess.run(command, capture_output=True, text=True, check=False)
