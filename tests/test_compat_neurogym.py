@@ -239,3 +239,17 @@ def test_plot_psychometric_fits_the_curve_it_was_given():
     ngym.utils.plot_psychometric(evidence, choices, ax, title="t", legend="fit")
     assert ax.get_title() == "t" and len(ax.lines) >= 1
     plt.close(fig)
+
+
+def test_the_neurogym_program_example_runs():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "examples" / "neurogym_program.py"
+    proc = subprocess.run([sys.executable, str(path)], capture_output=True, text=True,
+                          check=False, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "a batch: inputs (100, 16, 33), targets (100, 16)" in proc.stdout
+    assert "one trial: ob (22, 3), gt (22,)" in proc.stdout
+    assert "over 300 trials" in proc.stdout
