@@ -207,6 +207,14 @@ class TrialEnv(gym.Env):
         """The env's random generator (gymnasium's ``np_random``), reseeded by ``reset(seed)``."""
         return self.np_random
 
+    def seed(self, seed: int | None = None) -> list[int | None]:
+        """Reseed this task's generator and action space, as NeuroGym's ``env.seed`` does
+        (the layers above keep theirs: ``reset(seed=...)`` reseeds the whole stack)."""
+        self.np_random = np.random.default_rng(seed)
+        if getattr(self, "action_space", None) is not None:
+            self.action_space.seed(seed)
+        return [seed]
+
     def sample_time(self, period: str) -> float | timing_lib.Until:
         """Draw the duration of ``period`` from ``timing``, floored to a multiple of ``dt``
         (as NeuroGym 2.3.1 does: 750 ms at ``dt=100`` lasts 7 steps)."""

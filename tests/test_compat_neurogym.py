@@ -80,6 +80,20 @@ def test_a_programs_own_task_registers_and_makes():
     ngym.register(id_="CompatCustomTask-v0", entry_point=CustomTask)  # taken: a no-op
     env = ngym.make("CompatCustomTask-v0", coh=0.5)
     assert isinstance(env.unwrapped, CustomTask) and env.unwrapped.coh == 0.5
+    dataset = ngym.Dataset("CompatCustomTask-v0", env_kwargs={"coh": 0.5}, batch_size=2,
+                           seq_len=30)
+    inputs, target = dataset()
+    assert inputs.shape == (30, 2, 3) and set(np.unique(target)) <= {0, 1, 2}
+    assert inputs[..., 1:].max() == 0.5  # its coh reached the rows
+
+
+def test_seed_reseeds_a_task_as_in_neurogym():
+    env = ngym.wrappers.SideBias(ngym.make("PerceptualDecisionMaking-v0"))
+    trials = []
+    for _ in range(2):
+        env.seed(3)  # read through the wrapper, as NeuroGym programs call it
+        trials.append([env.unwrapped.new_trial()["coh"] for _ in range(20)])
+    assert trials[0] == trials[1]
 
 
 def test_wrappers_are_ours_and_neurogyms_ids_are_aliases():

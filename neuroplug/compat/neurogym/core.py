@@ -3,7 +3,8 @@
 :class:`TrialEnv` is :class:`neuroplug.TrialEnv` with NeuroGym's subclassing contract on
 top: the constructor's ``num_trials_before_reset``, ``self.rng`` with ``RandomState``'s
 methods (``rand``, ``randn``, ``randint``, ...) drawing from the env's generator (so
-``reset(seed=)`` reproduces a task), ``seed()`` and ``trial_length_stats()``. A task
+``reset(seed=)`` reproduces a task) and ``trial_length_stats()``; ``seed()`` is every
+task's. A task
 written for NeuroGym -- ``_new_trial`` building periods, observations and ground truth,
 ``_step`` returning ``self.ob_now`` or an observation of its own -- runs unchanged.
 
@@ -97,13 +98,6 @@ class TrialEnv(_trial_env.TrialEnv):
         if view is None or view.generator is not generator:
             view = self._rng_view = RandomStateView(generator)
         return view
-
-    def seed(self, seed: int | None = None) -> list[int | None]:
-        """Reseed the env's generator and action space (NeuroGym's ``env.seed``)."""
-        self.np_random = np.random.default_rng(seed)
-        if getattr(self, "action_space", None) is not None:
-            self.action_space.seed(seed)
-        return [seed]
 
     def set_top(self, wrapper: Any) -> None:
         """Start each trial through ``wrapper.new_trial()`` (NeuroGym's ``set_top``)."""
