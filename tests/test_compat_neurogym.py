@@ -65,6 +65,8 @@ def test_namespace_has_neurogyms_public_names():
         assert hasattr(ngym.utils, name), name
     assert ngym.utils.scheduler.RandomBlockSchedule is neuroplug.get_schedule(
         "random_block").factory
+    assert ngym.utils.plot_env is ngym.utils.plotting.plot_env is neuroplug.plot_env
+    assert ngym.utils.spaces is ngym.spaces and ngym.utils.data.Dataset is ngym.Dataset
 
 
 def test_make_and_gymnasium_make_build_our_tasks():
