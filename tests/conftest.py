@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import importlib.metadata
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -48,6 +51,20 @@ def register_plugin():
     yield _register
     for name in reversed(names):
         neuroplug.unregister_plugin(name=name)
+
+
+@pytest.fixture
+def run_example():
+    """Run ``examples/<name>`` in a fresh interpreter; its stdout (it must exit 0)."""
+
+    def run(name: str, *args: str) -> str:
+        path = Path(__file__).resolve().parents[1] / "examples" / name
+        proc = subprocess.run([sys.executable, str(path), *args], capture_output=True,
+                              text=True, check=False, timeout=300)
+        assert proc.returncode == 0, proc.stderr
+        return proc.stdout
+
+    return run
 
 
 @pytest.fixture

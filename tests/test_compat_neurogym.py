@@ -257,15 +257,8 @@ def test_plot_psychometric_fits_the_curve_it_was_given():
     plt.close(fig)
 
 
-def test_the_neurogym_program_example_runs():
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parents[1] / "examples" / "neurogym_program.py"
-    proc = subprocess.run([sys.executable, str(path)], capture_output=True, text=True,
-                          check=False, timeout=300)
-    assert proc.returncode == 0, proc.stderr
-    assert "a batch: inputs (100, 16, 33), targets (100, 16)" in proc.stdout
-    assert "one trial: ob (22, 3), gt (22,)" in proc.stdout
-    assert "over 300 trials" in proc.stdout
+def test_the_neurogym_program_example_runs(run_example):
+    out = run_example("neurogym_program.py")
+    assert "a batch: inputs (100, 16, 33), targets (100, 16)" in out
+    assert "one trial: ob (22, 3), gt (22,)" in out
+    assert "over 300 trials" in out

@@ -182,15 +182,8 @@ def test_an_all_neuroplug_stack_still_steps_the_task_in_one_call():
     assert above._inner_step == above._own_path_step
 
 
-def test_the_stack_lifecycle_example_runs():
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parents[1] / "examples" / "stack_lifecycle.py"
-    proc = subprocess.run([sys.executable, str(path)], capture_output=True, text=True,
-                          check=False, timeout=300)
-    assert proc.returncode == 0, proc.stderr
-    assert "through the sibling, the task's own observations and rewards: True" in proc.stdout
-    assert "the copy continues identically: True" in proc.stdout
-    assert "after close the task equals a fresh one: True" in proc.stdout
+def test_the_stack_lifecycle_example_runs(run_example):
+    out = run_example("stack_lifecycle.py")
+    assert "through the sibling, the task's own observations and rewards: True" in out
+    assert "the copy continues identically: True" in out
+    assert "after close the task equals a fresh one: True" in out
