@@ -19,14 +19,17 @@ n_out = env.action_space.n
 
 xs, ys = zip(*(dataset() for _ in range(20)), strict=True)
 x, y = np.concatenate(xs), np.concatenate(ys)
+# Margins from repeated runs: NeuroGym's shares of steps per task vary by 0.02 (sd) from
+# run to run, ours by 0.004; its target share is 0.263 (sd 0.002), ours 0.272 (sd 0.0005):
+# NeuroGym cuts a trial at every cache's end (the declared difference compat.dataset_cache).
 stats = {
     "n_in": [n_in, 0], "n_out": [int(n_out), 0],
     "batch_shape": [list(xs[0].shape), 0],
-    "target_positive": [float((y > 0).mean()), 0.01],
-    "fixation_input": [float(x[..., 0].mean()), 0.02],
+    "target_positive": [float((y > 0).mean()), 0.012],
+    "fixation_input": [float(x[..., 0].mean()), 0.03],
 }
 for k in range(3):
-    stats[f"task_input_{k}"] = [float(x[..., n_in - 3 + k].mean()), 0.04]
+    stats[f"task_input_{k}"] = [float(x[..., n_in - 3 + k].mean()), 0.06]
 
 try:
     import torch
