@@ -57,6 +57,7 @@ from neuroplug.dataset_rows import (
     _Row,
     _StepRow,
     _VectorRow,
+    buffer_layer,
     buffer_source,
 )
 from neuroplug.fidelity import declare_difference
@@ -155,11 +156,6 @@ def _target_layout(space: gym.Space) -> tuple[tuple[int, ...], Any]:
     )
 
 
-def _buffer_layer(owner: Any) -> bool:
-    """Whether ``owner`` is a layer whose effects lie in the trial buffers it exposes."""
-    return isinstance(owner, Layer) and owner.effects_in_trial_buffers
-
-
 def _owner(function: Any) -> Any:
     return getattr(function, "__self__", None)
 
@@ -171,7 +167,7 @@ def _step_obstacle(env: gym.Env) -> str | None:
     if isinstance(env, TrialEnv):
         return None if type(env).step is TrialEnv.step else \
             f"task {type(env).__name__} overrides step"
-    if _buffer_layer(env):
+    if buffer_layer(env):
         for inner in env.inner_envs():
             obstacle = _step_obstacle(inner)
             if obstacle is not None:
@@ -189,7 +185,7 @@ def _fast_path_obstacle(stack: gym.Env) -> str | None:
         return obstacle
     for task in tasks:
         router = task.trial_router
-        if router is not None and not _buffer_layer(_owner(router)):
+        if router is not None and not buffer_layer(_owner(router)):
             return "a layer routes trials between tasks"
         hooks = task.hooks
         hooks.refresh()
@@ -197,7 +193,7 @@ def _fast_path_obstacle(stack: gym.Env) -> str | None:
             owners = sorted({
                 type(f.__self__).__name__ if hasattr(f, "__self__") else
                 getattr(f, "__module__", repr(f))
-                for f in getattr(hooks, kind) if not _buffer_layer(_owner(f))
+                for f in getattr(hooks, kind) if not buffer_layer(_owner(f))
             })
             if owners:
                 what = "per-step work" if kind != "log_trial" else "trial logging"

@@ -80,11 +80,16 @@ def _active_task(stack: gym.Env, tasks: list[TrialEnv]) -> TrialEnv:
     )
 
 
+def buffer_layer(obj: Any) -> bool:
+    """Whether ``obj`` is a layer whose effects lie in the trial buffers it exposes."""
+    return isinstance(obj, Layer) and obj.effects_in_trial_buffers
+
+
 def buffer_source(stack: gym.Env) -> gym.Env:
     """The level whose ``ob`` / ``gt`` hold a whole trial as the agent sees it: the
     outermost multi-env layer (``effects_in_trial_buffers``), else the task."""
     env = stack
-    while isinstance(env, Layer) and not env.effects_in_trial_buffers:
+    while isinstance(env, Layer) and not buffer_layer(env):
         env = env.env
     return env
 

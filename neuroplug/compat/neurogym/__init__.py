@@ -23,10 +23,10 @@ import gymnasium as gym
 import neuroplug
 import neuroplug.envs  # registers NeuroGym's ids with gymnasium
 from neuroplug.compat.neurogym import config, core, envs, spaces, utils, wrappers
+from neuroplug.compat.neurogym._lookup import gymnasium_only
 from neuroplug.compat.neurogym._warn import NeuroGymCompatWarning
 from neuroplug.compat.neurogym.utils import info
 from neuroplug.compat.neurogym.utils.data import Dataset
-from neuroplug.errors import UnknownNameError
 
 __all__ = ["Dataset", "NeuroGymCompatWarning", "config", "core", "envs", "info", "make", "register",
            "spaces", "utils", "wrappers"]
@@ -38,12 +38,9 @@ __version__ = "2.3.1"
 def make(id_: str, **kwargs: Any) -> gym.Env:
     """Build a task by NeuroGym id (or our name); an id registered with gymnasium by
     :func:`register` (a program's own task) is built by ``gymnasium.make``."""
-    try:
-        return neuroplug.make(id_, **kwargs)
-    except UnknownNameError:
-        if id_ in gym.registry:
-            return gym.make(id_, disable_env_checker=True, **kwargs)
-        raise
+    if gymnasium_only(id_):
+        return gym.make(id_, disable_env_checker=True, **kwargs)
+    return neuroplug.make(id_, **kwargs)
 
 
 def register(id_: str, **kwargs: Any) -> None:

@@ -8,10 +8,22 @@ from __future__ import annotations
 
 from typing import Any
 
+import gymnasium as gym
+
 from neuroplug.errors import UnknownNameError
 from neuroplug.registry import get_registry
 
-__all__ = ["resolve"]
+__all__ = ["gymnasium_only", "resolve"]
+
+
+def gymnasium_only(task: str) -> bool:
+    """Whether ``task`` is an id only gymnasium knows (a program's own task, registered
+    by ``ngym.register``), not a name or alias of ours."""
+    try:
+        get_registry().get("task", task)
+    except UnknownNameError:
+        return task in gym.registry
+    return False
 
 
 def resolve(module: str, attribute: str, names: dict[str, tuple[str, str]]) -> Any:

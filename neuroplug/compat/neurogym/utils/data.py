@@ -8,10 +8,9 @@ import gymnasium as gym
 import numpy as np
 
 from neuroplug import dataset as _dataset
+from neuroplug.compat.neurogym._lookup import gymnasium_only
 from neuroplug.compat.neurogym._warn import warn_once
-from neuroplug.errors import UnknownNameError
 from neuroplug.fidelity import declare_difference
-from neuroplug.registry import get_registry
 
 __all__ = ["Dataset"]
 
@@ -25,14 +24,6 @@ declare_difference(
     reason="cut trials are an artifact of the cache size, not of the task",
     test="tests/test_compat_neurogym.py::test_dataset_takes_neurogyms_arguments",
 )
-
-
-def _registered(task: str) -> bool:
-    try:
-        get_registry().get("task", task)
-    except UnknownNameError:
-        return task not in gym.registry  # unknown to both: let the Dataset say so
-    return True
 
 
 class Dataset(_dataset.Dataset):
@@ -54,7 +45,7 @@ class Dataset(_dataset.Dataset):
         if cache_len is not None:
             warn_once("dataset.cache_len", "Dataset: cache_len has no effect here (trials "
                       "are never cut at a cache's end)", "datasets")
-        if isinstance(env, str) and not _registered(env):
+        if isinstance(env, str) and gymnasium_only(env):
             # a program's own task, registered with gymnasium by ngym.register
             env, env_kwargs = gym.make(env, disable_env_checker=True,
                                        **(env_kwargs or {})), None
